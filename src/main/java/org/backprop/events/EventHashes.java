@@ -1,0 +1,65 @@
+package org.backprop.events;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The hash chain that makes a run tamper-evident: the start event's hash covers its canonical configuration, and
+ * every later event's hash covers the previous hash, the event's kind and number, and its canonical bytes (SHA-256).
+ */
+public final class EventHashes {
+    public static final int LENGTH = 32;
+
+    private final MessageDigest digest;
+    private final ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + 1).order(ByteOrder.LITTLE_ENDIAN);
+
+    public EventHashes() {
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    public byte[] start(byte[] canonicalConfig, byte[] initialParameters) {
+        digest.reset();
+        digest.update((byte) 'S');
+        digest.update(canonicalConfig);
+        digest.update(initialParameters);
+        return digest.digest();
+    }
+
+    /** Hash of an epoch whose canonical bytes are {@code bytes[offset, offset+length)}; writes it into {@code out} at {@code outOffset}. */
+    public void epoch(byte[] previous, int previousOffset, int epoch, byte[] bytes, int offset, int length, byte[] out, int outOffset) {
+        digest.reset();
+        digest.update(previous, previousOffset, LENGTH);
+        header.clear();
+        header.put((byte) 'E').putInt(epoch);
+        digest.update(header.array(), 0, header.position());
+        digest.update(bytes, offset, length);
+        try {
+            digest.digest(out, outOffset, LENGTH);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public byte[] end(byte[] previous, String status, int epoch, String reason, byte[] finalParameters) {
+        digest.reset();
+        digest.update(previous);
+        header.clear();
+        header.put((byte) 'T').putInt(epoch);
+        digest.update(header.array(), 0, header.position());
+        digest.update(status.getBytes(StandardCharsets.UTF_8));
+        if (reason != null) {
+            digest.update(reason.getBytes(StandardCharsets.UTF_8));
+        }
+        if (finalParameters != null) {
+            digest.update(finalParameters);
+        }
+        return digest.digest();
+    }
+}

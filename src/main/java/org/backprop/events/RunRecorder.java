@@ -1,0 +1,26 @@
+package org.backprop.events;
+
+import org.backprop.model.Parameters;
+
+/**
+ * Appends one run's events in order. Epochs are buffered and committed whole, several per transaction, at least
+ * about once a second; {@link #close()} commits what is buffered.
+ */
+public interface RunRecorder extends AutoCloseable {
+    RunStarted started();
+
+    /** The number of the epoch the next {@link #append} must carry. */
+    int nextEpoch();
+
+    void append(EpochRecorded epoch);
+
+    /** Commits the buffered epochs now. */
+    void flush();
+
+    RunCompleted complete(Parameters finalParameters);
+
+    RunFailed fail(int epoch, String reason);
+
+    @Override
+    void close();
+}

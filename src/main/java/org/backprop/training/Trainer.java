@@ -1,0 +1,111 @@
+package org.backprop.training;
+
+import org.backprop.events.EpochRecorded;
+import org.backprop.events.EventStore;
+import org.backprop.events.Lineage;
+import org.backprop.events.RunEvent;
+import org.backprop.events.RunRecorder;
+import org.backprop.model.Backprop;
+import org.backprop.model.EpochValues;
+import org.backprop.model.Network;
+import org.backprop.model.Parameters;
+import org.backprop.model.RunConfig;
+
+/** Trains a run epoch by epoch and appends every epoch, whole, to the event store. */
+public final class Trainer {
+    private final EventStore store;
+
+    public Trainer(EventStore store) {
+        this.store = store;
+    }
+
+    public TrainingOutcome train(RunConfig config, TrainingProgress progress) {
+        return train(config, null, null, progress);
+    }
+
+    public TrainingOutcome train(RunConfig config, Lineage lineage, Long sweepId, TrainingProgress progress) {
+        try (RunRecorder recorder = store.start(config, lineage, sweepId)) {
+            return run(recorder, config.initial(), progress);
+        }
+    }
+
+    /** Trains from the recorder's next epoch with the given parameters in force, to the run's planned length. */
+    public static TrainingOutcome run(RunRecorder recorder, Parameters start, TrainingProgress progress) {
+        RunConfig config = recorder.started().config();
+        Network network = config.network();
+        long runId = recorder.started().runId();
+        double[] w = start.weights();
+        double[] b = start.biases();
+        EpochValues values = new EpochValues(network, config.data().sampleCount());
+        double rate = config.learningRate();
+        boolean trainBiases = network.trainBiases();
+        double[] nextW = new double[w.length];
+        double[] nextB = new double[b.length];
+        double first = Double.NaN;
+        double last = Double.NaN;
+        int from = recorder.nextEpoch();
+        int recorded = from;
+        RunEvent end = null;
+        for (int epoch = from; epoch < config.epochs(); epoch++) {
+            Backprop.compute(network, config.data(), w, b, values);
+            System.arraycopy(w, 0, nextW, 0, w.length);
+            System.arraycopy(b, 0, nextB, 0, b.length);
+            Backprop.descend(nextW, nextB, values, rate, trainBiases);
+            String problem = firstNonFinite(network, values, nextW, nextB);
+            if (problem != null) {
+                end = recorder.fail(epoch, problem + " at epoch " + epoch + "; the run stopped there (try a smaller learning rate)");
+                break;
+            }
+            recorder.append(EpochRecorded.of(runId, epoch, w, b, values));
+            if (epoch == from) {
+                first = values.loss;
+            }
+            last = values.loss;
+            recorded = epoch + 1;
+            double[] t = w;
+            w = nextW;
+            nextW = t;
+            t = b;
+            b = nextB;
+            nextB = t;
+            progress.epochDone(epoch, config.epochs(), values.loss);
+        }
+        if (end == null) {
+            end = recorder.complete(new Parameters(w, b));
+        }
+        return new TrainingOutcome(recorder.started(), end, recorded, first, last);
+    }
+
+    /** Names the first value of the epoch that is NaN or infinite, or returns null when all are finite. */
+    static String firstNonFinite(Network network, EpochValues v, double[] w, double[] b) {
+        if (!Double.isFinite(v.loss)) {
+            return "the loss became " + v.loss;
+        }
+        String s = scan(v.netInputs, "a net input");
+        s = s != null ? s : scan(v.activations, "an activation");
+        s = s != null ? s : scan(v.deltas, "a delta (∂E/∂net)");
+        if (s != null) {
+            return s;
+        }
+        for (int i = 0; i < w.length; i++) {
+            if (!Double.isFinite(v.weightGradients[i]) || !Double.isFinite(w[i])) {
+                return "w" + (i + 1) + (Double.isFinite(v.weightGradients[i]) ? " became " + w[i] + " after the update" : "'s gradient became " + v.weightGradients[i]);
+            }
+        }
+        for (int i = 0; i < b.length; i++) {
+            if (!Double.isFinite(v.biasGradients[i]) || !Double.isFinite(b[i])) {
+                return "b" + (i + 1) + (Double.isFinite(v.biasGradients[i]) ? " became " + b[i] + " after the update" : "'s gradient became " + v.biasGradients[i]);
+            }
+        }
+        return null;
+    }
+
+    private static String scan(double[] values, String what) {
+        for (double x : values) {
+            if (!Double.isFinite(x)) {
+                return what + " became " + x;
+            }
+        }
+        return null;
+    }
+}
