@@ -9,4 +9,8 @@ public final class ConcurrentAppendException extends BackpropException {
     public ConcurrentAppendException(String message) {
         super(message);
     }
+
+    public ConcurrentAppendException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

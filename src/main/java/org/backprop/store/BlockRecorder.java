@@ -127,9 +127,11 @@ final class BlockRecorder implements RunRecorder {
                     batch.execute();
                 });
             } catch (RuntimeException e) {
+                // The buffered epochs cannot follow what is stored any more; this recorder is done.
+                ended = true;
                 if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
                     throw new ConcurrentAppendException("another writer appended to run " + started.runId()
-                            + " first (this writer expected epoch " + pending.get(0).first() + " to be next)");
+                            + " first (this writer expected epoch " + pending.get(0).first() + " to be next)", e);
                 }
                 throw e;
             }

@@ -59,11 +59,16 @@ public final class RunStore implements EventStore {
         Connection app;
         try {
             app = connectApp(location);
-        } catch (SQLException e) {
+        } catch (SQLException | java.io.IOException e) {
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + firstLine(e.getMessage()), e);
         }
         Jdbi jdbi = Jdbi.create(() -> Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD));
         return new RunStore(location, jdbi, Jdbi.create(app).open());
+    }
+
+    /** A new connection of the application's user, for a second writer in tests. */
+    Handle writerHandle() {
+        return jdbi.open();
     }
 
     public StoreLocation location() {
@@ -352,7 +357,7 @@ public final class RunStore implements EventStore {
         handle.close();
     }
 
-    private static Connection connectApp(StoreLocation location) throws SQLException {
+    private static Connection connectApp(StoreLocation location) throws SQLException, java.io.IOException {
         if (!location.exists()) {
             var parent = location.file().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
@@ -362,6 +367,10 @@ public final class RunStore implements EventStore {
             try (Connection owner = Schema.connect(location.url(), Schema.OWNER, Schema.OWNER_PASSWORD)) {
                 Schema.migrate(location.url());
                 return Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD);
+            } catch (SQLException | RuntimeException e) {
+                // A store that could not be set up whole is removed, never left half-made.
+                Files.deleteIfExists(location.dataFile());
+                throw e;
             }
         }
         Connection app;

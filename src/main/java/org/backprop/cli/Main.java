@@ -1,0 +1,90 @@
+package org.backprop.cli;
+
+import java.io.PrintWriter;
+import org.backprop.model.BackpropException;
+import org.backprop.model.InvalidNetworkException;
+import org.backprop.events.UnknownRunException;
+import org.backprop.store.InvalidQueryException;
+import org.backprop.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code backprop} command: train networks by backpropagation and audit every recorded epoch. */
+@Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
+        description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in an H2 store.",
+            "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
+        subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+            "  backprop train                      the seed tutorial's run: 2-2-2, learning rate 0.1, 100 epochs",
+            "  backprop train --lr 0.5 --epochs 1000",
+            "  backprop train --config scripts/examples/xor.json",
+            "  backprop runs",
+            "  backprop sql \"SELECT * FROM epoch_sheet WHERE epoch < 3\"",
+            "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change)."})
+public final class Main implements Runnable {
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the stack trace of an error.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, runs or sql (backprop --help lists them)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("backprop: " + e.getMessage());
+            if (debugRequested(a)) {
+                e.printStackTrace(err);
+            }
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            boolean debug = debugRequested(args);
+            if (e instanceof BackpropException known) {
+                err.println("backprop: " + known.getMessage());
+                if (debug) {
+                    e.printStackTrace(err);
+                }
+                return isBadInput(known) ? BAD_INPUT : 1;
+            }
+            err.println("backprop: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (debug ? "" : " (run again with --debug for details)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static boolean isBadInput(BackpropException e) {
+        return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
+                || e instanceof StoreException || e instanceof BadInputException;
+    }
+
+    private static boolean debugRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

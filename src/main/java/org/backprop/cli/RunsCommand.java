@@ -1,0 +1,51 @@
+package org.backprop.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.backprop.store.RunStore;
+import org.backprop.store.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop runs}: lists the recorded runs. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "Lists the runs in the store, oldest first, with their status (running, completed, failed, interrupted).",
+        footer = {"", "Examples:", "  backprop runs", "  backprop runs --format csv > runs.csv", "  backprop runs --db other-store --format json"})
+final class RunsCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format: table, csv or json. Default: table.")
+    Format format = Format.table;
+
+    @Override
+    public Integer call() {
+        if (format == Format.markdown) {
+            throw new BadInputException("runs prints --format table, csv or json, not markdown");
+        }
+        try (RunStore runStore = store.open()) {
+            List<RunSummary> runs = runStore.runs();
+            List<String> columns = Arrays.asList("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded", "status",
+                    "parent_run_id", "fork_epoch", "sweep_id", "created_at", "reason");
+            List<List<Object>> rows = new ArrayList<>();
+            for (RunSummary r : runs) {
+                rows.add(Arrays.asList(r.runId(), r.name(), r.layers(), r.learningRate(), r.epochs(), r.epochsRecorded(), r.status(),
+                        r.parentRunId(), r.forkEpoch(), r.sweepId(), r.createdAt() == null ? null : r.createdAt().toString(), r.reason()));
+            }
+            if (format == Format.table && runs.isEmpty()) {
+                spec.commandLine().getOut().println("no runs in " + runStore.location().describe() + " yet: 'backprop train' records one");
+                return 0;
+            }
+            Tables.print(spec.commandLine().getOut(), format, columns, rows);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.backprop.cli;
+
+import java.util.concurrent.Callable;
+import org.backprop.store.QueryResult;
+import org.backprop.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop sql}: one read-only query against the store. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Runs one read-only SQL query against the store, on a connection that cannot write.",
+            "Views: runs, forward_values, losses, epoch_losses, gradients, weight_updates, epoch_sheet (see the README)."},
+        footer = {"", "Examples:",
+            "  backprop sql \"SELECT * FROM epoch_sheet WHERE epoch < 3\"",
+            "  backprop sql \"SELECT epoch, total_error FROM epoch_losses WHERE run_id = 1\" --format csv",
+            "  backprop sql \"SELECT weight, before, delta, after FROM weight_updates WHERE run_id = 1 AND epoch = 0\""})
+final class SqlCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "QUERY", description = "One SELECT statement.")
+    String query;
+
+    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format: table, csv or json. Default: table.")
+    Format format = Format.table;
+
+    @Override
+    public Integer call() {
+        if (format == Format.markdown) {
+            throw new BadInputException("sql prints --format table, csv or json, not markdown");
+        }
+        try (RunStore runStore = store.open()) {
+            QueryResult result = runStore.query(query);
+            Tables.print(spec.commandLine().getOut(), format, result.columns(), result.rows());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.backprop.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.backprop.events.RunCompleted;
+import org.backprop.events.RunFailed;
+import org.backprop.model.Parameters;
+import org.backprop.model.RunConfig;
+import org.backprop.store.RunStore;
+import org.backprop.training.Trainer;
+import org.backprop.training.TrainingOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop train}: trains one run and records every epoch. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a network by backpropagation and records every epoch in the store.",
+            "Without --config it trains the seed tutorial's network: layers 2-2-2, sigmoid hidden and output neurons,",
+            "inputs (0.05, 0.1), targets (0.5, 0.5), weights 0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55."},
+        footer = {"", "Examples:",
+            "  backprop train                                    the seed run: learning rate 0.1, 100 epochs",
+            "  backprop train --lr 2.0 --epochs 500 --name fast",
+            "  backprop train --config scripts/examples/xor.json --epochs 5000",
+            "  backprop train --format json                      machine-readable summary"})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE.json", description = "Run configuration file (format in the README).")
+    Path config;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate η (overrides the file; default 0.1 for the seed run).")
+    Double learningRate;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Number of epochs (overrides the file; default 100 for the seed run).")
+    Integer epochs;
+
+    @Option(names = "--name", description = "Name of the run (overrides the file; default 'seed' or the file's name).")
+    String name;
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Output format: ${COMPLETION-CANDIDATES}. Default: table.")
+    Format format = Format.table;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (format != Format.table && format != Format.json) {
+            throw new BadInputException("train prints --format table or json, not " + format);
+        }
+        RunConfig runConfig = configure();
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore runStore = store.open()) {
+            TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+            TrainingOutcome outcome = new Trainer(runStore).train(runConfig, progress);
+            progress.finish();
+            if (format == Format.json) {
+                out.println(json(outcome));
+            } else {
+                print(out, outcome);
+            }
+            return outcome.end() instanceof RunFailed ? 1 : 0;
+        }
+    }
+
+    private RunConfig configure() {
+        if (learningRate != null) {
+            RunConfig.checkLearningRate(learningRate);
+        }
+        if (epochs != null) {
+            RunConfig.checkEpochs(epochs);
+        }
+        RunConfig c = config != null ? RunConfigFile.read(config, name, learningRate, epochs) : RunConfig.seed();
+        if (config == null) {
+            c = c.withName(name != null ? name : c.name())
+                    .withLearningRate(learningRate != null ? learningRate : c.learningRate())
+                    .withEpochs(epochs != null ? epochs : c.epochs());
+        }
+        return c;
+    }
+
+    static void print(PrintWriter out, TrainingOutcome o) {
+        RunConfig c = o.started().config();
+        long id = o.started().runId();
+        out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, c.name(), c.network().shape(),
+                String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()), c.learningRate(), c.epochs());
+        switch (o.end()) {
+            case RunCompleted done -> {
+                out.printf("completed: %d epochs recorded%n", done.epochs());
+                out.printf("loss: epoch 0 %s -> epoch %d %s%n", o.firstLoss(), done.epochs() - 1, o.lastLoss());
+                printParameters(out, "final weights", done.finalParameters());
+            }
+            case RunFailed failed -> {
+                out.printf("FAILED: %s%n", failed.reason());
+                out.printf("%d epochs recorded before it%s%n", o.epochsRecorded(),
+                        o.epochsRecorded() > 0 ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
+            }
+            default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
+        }
+        out.printf("replay it:  backprop replay %d%n", id);
+        out.printf("query it:   backprop sql \"SELECT * FROM %s WHERE run_id = %d AND epoch < 3\"%n",
+                "2-2-2".equals(c.network().shape()) && c.data().sampleCount() == 1 && !c.network().biased() ? "epoch_sheet" : "epoch_losses", id);
+    }
+
+    private static void printParameters(PrintWriter out, String label, Parameters p) {
+        int shown = Math.min(p.weightCount(), 16);
+        StringBuilder b = new StringBuilder(label).append(':');
+        for (int i = 0; i < shown; i++) {
+            b.append(i % 4 == 0 ? "\n  " : "  ").append('w').append(i + 1).append(" = ").append(p.weight(i));
+        }
+        if (shown < p.weightCount()) {
+            b.append("\n  ... ").append(p.weightCount() - shown).append(" more (backprop state RUN --final shows them all)");
+        }
+        for (int i = 0; i < Math.min(p.biasCount(), 8); i++) {
+            b.append(i % 4 == 0 ? "\n  " : "  ").append('b').append(i + 1).append(" = ").append(p.bias(i));
+        }
+        out.println(b);
+    }
+
+    static String json(TrainingOutcome o) {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
+            g.useDefaultPrettyPrinter();
+            RunConfig c = o.started().config();
+            g.writeStartObject();
+            g.writeNumberField("runId", o.started().runId());
+            g.writeStringField("name", c.name());
+            g.writeStringField("layers", c.network().shape());
+            g.writeNumberField("learningRate", c.learningRate());
+            g.writeNumberField("epochs", c.epochs());
+            g.writeNumberField("epochsRecorded", o.epochsRecorded());
+            g.writeFieldName("firstLoss");
+            Tables.writeValue(g, o.firstLoss());
+            g.writeFieldName("lastLoss");
+            Tables.writeValue(g, o.lastLoss());
+            switch (o.end()) {
+                case RunCompleted done -> {
+                    g.writeStringField("status", "completed");
+                    g.writeFieldName("finalWeights");
+                    Tables.writeValue(g, done.finalParameters().weights());
+                    g.writeFieldName("finalBiases");
+                    Tables.writeValue(g, done.finalParameters().biases());
+                }
+                case RunFailed failed -> {
+                    g.writeStringField("status", "failed");
+                    g.writeNumberField("failedEpoch", failed.epoch());
+                    g.writeStringField("reason", failed.reason());
+                }
+                default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return s.toString();
+    }
+}
