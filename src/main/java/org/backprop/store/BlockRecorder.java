@@ -1,13 +1,14 @@
 package org.backprop.store;
 
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.backprop.events.ConcurrentAppendException;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
@@ -18,16 +19,18 @@ import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * Records one run on its own connection. Epochs are packed into rows of about {@value #ROW_BYTES} bytes (so that
- * reading one epoch back reads little else), and rows are committed together, whole, once a second or every
- * {@value #COMMIT_BYTES} bytes, whichever comes first.
+ * Records one run on its own connection. Small epochs are packed whole into rows of about {@value #ROW_BYTES} bytes
+ * (so reading one epoch back reads little else); an epoch larger than {@value #PART_BYTES} bytes is split into parts,
+ * its first in {@code epoch_blocks} and the rest in {@code epoch_parts}, because H2 2.5 corrupts its file when one
+ * value exceeds about a megabyte. Each row (with its parts) is committed in a transaction of its own as soon as it is
+ * full, and a partly filled row after a second at the latest: a crash loses at most the last second, never part of an
+ * epoch. Small transactions also keep H2 from rewriting pages it already wrote uncommitted.
  */
 final class BlockRecorder implements RunRecorder {
     static final int ROW_BYTES = 64 * 1024;
-    static final int COMMIT_BYTES = 16 * 1024 * 1024;
+    static final int PART_BYTES = 256 * 1024;
     static final long COMMIT_NANOS = 1_000_000_000L;
 
     private final Handle handle;
@@ -38,17 +41,12 @@ final class BlockRecorder implements RunRecorder {
     private final byte[] row;
     private final byte[] rowHashes;
     private final ByteBuffer rowBuffer;
-    private final List<Block> pending = new ArrayList<>();
     private int rowFirstEpoch;
     private int rowEpochs;
-    private long pendingBytes;
     private long lastCommit = System.nanoTime();
     private int nextEpoch;
     private byte[] lastHash;
     private boolean ended;
-
-    private record Block(int first, int last, byte[] payload, byte[] hashes) {
-    }
 
     BlockRecorder(Handle handle, RunStarted started, int nextEpoch, byte[] lastHash) {
         this.handle = handle;
@@ -90,55 +88,62 @@ final class BlockRecorder implements RunRecorder {
         hashes.epoch(previous, previousOffset, epoch.epoch(), row, offset, codec.epochBytes(), rowHashes, rowEpochs * EventHashes.LENGTH);
         rowEpochs++;
         nextEpoch++;
-        if (rowEpochs == epochsPerRow) {
-            sealRow();
-        }
-        if (pendingBytes >= COMMIT_BYTES || System.nanoTime() - lastCommit >= COMMIT_NANOS) {
+        if (rowEpochs == epochsPerRow || System.nanoTime() - lastCommit >= COMMIT_NANOS) {
             flush();
         }
     }
 
-    private void sealRow() {
-        if (rowEpochs == 0) {
-            return;
+    @Override
+    public void flush() {
+        if (rowEpochs > 0) {
+            writeRow();
         }
-        byte[] payload = Arrays.copyOf(row, rowEpochs * codec.epochBytes());
+        lastCommit = System.nanoTime();
+    }
+
+    private void writeRow() {
+        int bytes = rowEpochs * codec.epochBytes();
+        int first = Math.min(bytes, PART_BYTES);
         byte[] blockHashes = Arrays.copyOf(rowHashes, rowEpochs * EventHashes.LENGTH);
-        pending.add(new Block(rowFirstEpoch, rowFirstEpoch + rowEpochs - 1, payload, blockHashes));
-        pendingBytes += payload.length;
+        try {
+            handle.useTransaction(h -> {
+                Connection c = h.getConnection();
+                try (PreparedStatement block = c.prepareStatement(
+                        "INSERT INTO epoch_blocks (run_id, first_epoch, last_epoch, payload, hashes) VALUES (?, ?, ?, ?, ?)")) {
+                    block.setLong(1, started.runId());
+                    block.setInt(2, rowFirstEpoch);
+                    block.setInt(3, rowFirstEpoch + rowEpochs - 1);
+                    block.setBytes(4, Arrays.copyOf(row, first));
+                    block.setBytes(5, blockHashes);
+                    block.executeUpdate();
+                }
+                if (bytes > first) {
+                    try (PreparedStatement part = c.prepareStatement(
+                            "INSERT INTO epoch_parts (run_id, epoch, part, payload) VALUES (?, ?, ?, ?)")) {
+                        for (int from = first, n = 1; from < bytes; from += PART_BYTES, n++) {
+                            part.setLong(1, started.runId());
+                            part.setInt(2, rowFirstEpoch);
+                            part.setInt(3, n);
+                            part.setBytes(4, Arrays.copyOfRange(row, from, Math.min(bytes, from + PART_BYTES)));
+                            part.addBatch();
+                        }
+                        part.executeBatch();
+                    }
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            // The buffered epochs cannot follow what is stored any more; this recorder is done.
+            ended = true;
+            if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
+                throw new ConcurrentAppendException("another writer appended to run " + started.runId()
+                        + " first (this writer expected epoch " + rowFirstEpoch + " to be next)", e);
+            }
+            throw new StoreException("epochs " + rowFirstEpoch + ".." + (rowFirstEpoch + rowEpochs - 1) + " of run " + started.runId()
+                    + " could not be written: " + RunStore.firstLine(e.getMessage()), e);
+        }
         lastHash = Arrays.copyOfRange(blockHashes, blockHashes.length - EventHashes.LENGTH, blockHashes.length);
         rowFirstEpoch += rowEpochs;
         rowEpochs = 0;
-    }
-
-    @Override
-    public void flush() {
-        sealRow();
-        if (!pending.isEmpty()) {
-            try {
-                handle.useTransaction(h -> {
-                    PreparedBatch batch = h.prepareBatch("""
-                            INSERT INTO epoch_blocks (run_id, first_epoch, last_epoch, payload, hashes)
-                            VALUES (:run, :first, :last, :payload, :hashes)""");
-                    for (Block b : pending) {
-                        batch.bind("run", started.runId()).bind("first", b.first()).bind("last", b.last())
-                                .bind("payload", b.payload()).bind("hashes", b.hashes()).add();
-                    }
-                    batch.execute();
-                });
-            } catch (RuntimeException e) {
-                // The buffered epochs cannot follow what is stored any more; this recorder is done.
-                ended = true;
-                if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
-                    throw new ConcurrentAppendException("another writer appended to run " + started.runId()
-                            + " first (this writer expected epoch " + pending.get(0).first() + " to be next)", e);
-                }
-                throw e;
-            }
-            pending.clear();
-            pendingBytes = 0;
-        }
-        lastCommit = System.nanoTime();
     }
 
     @Override

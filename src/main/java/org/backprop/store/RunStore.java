@@ -47,6 +47,7 @@ public final class RunStore implements EventStore {
     private final StoreLocation location;
     private final Jdbi jdbi;
     private final Handle handle;
+    private final java.util.Map<Long, RunStarted> startedRuns = new java.util.HashMap<>();
 
     private RunStore(StoreLocation location, Jdbi jdbi, Handle handle) {
         this.location = location;
@@ -149,7 +150,7 @@ public final class RunStore implements EventStore {
     /** The hash of the run's newest event: its last epoch's, or its start event's when it has no epochs. */
     static byte[] hashOf(Handle h, long runId) {
         Optional<byte[]> lastBlock = h.createQuery("""
-                SELECT hashes FROM epoch_blocks WHERE run_id = :id ORDER BY first_epoch DESC LIMIT 1""")
+                SELECT hashes FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, first_epoch DESC LIMIT 1""")
                 .bind("id", runId).mapTo(byte[].class).findOne();
         if (lastBlock.isPresent()) {
             byte[] hashes = lastBlock.get();
@@ -160,10 +161,17 @@ public final class RunStore implements EventStore {
 
     @Override
     public synchronized RunStarted started(long runId) {
-        return handle.createQuery("SELECT * FROM run_started WHERE run_id = :id").bind("id", runId)
+        // Start events never change, so one read per run serves every later question about it.
+        RunStarted cached = startedRuns.get(runId);
+        if (cached != null) {
+            return cached;
+        }
+        RunStarted started = handle.createQuery("SELECT * FROM run_started WHERE run_id = :id").bind("id", runId)
                 .map((rs, ctx) -> readStarted(rs)).findOne()
                 .orElseThrow(() -> new UnknownRunException("there is no run " + runId + " in " + location.describe()
                         + ": 'backprop runs' lists the runs"));
+        startedRuns.put(runId, started);
+        return started;
     }
 
     static RunStarted readStarted(ResultSet rs) throws SQLException {
@@ -199,23 +207,20 @@ public final class RunStore implements EventStore {
     public synchronized List<EpochRecorded> epochs(long runId, int from, int to) {
         RunStarted started = started(runId);
         EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         List<EpochRecorded> out = new ArrayList<>();
-        handle.createQuery("""
-                SELECT first_epoch, last_epoch, payload FROM epoch_blocks
-                WHERE run_id = :id AND last_epoch >= :from AND first_epoch <= :to ORDER BY first_epoch""")
-                .bind("id", runId).bind("from", from).bind("to", to)
-                .map((rs, ctx) -> {
-                    int first = rs.getInt(1);
-                    int last = rs.getInt(2);
-                    ByteBuffer payload = ByteBuffer.wrap(rs.getBytes(3));
-                    for (int e = first; e <= last; e++) {
-                        if (e >= from && e <= to) {
-                            payload.position((e - first) * codec.epochBytes());
-                            out.add(codec.read(runId, e, payload));
-                        }
-                    }
-                    return first;
-                }).list();
+        try {
+            for (int[] key : stored.rowKeys(from, to)) {
+                StoredEpochs.Row row = stored.row(key[0]);
+                ByteBuffer payload = ByteBuffer.wrap(row.payload());
+                for (int e = Math.max(from, row.first()); e <= Math.min(to, row.last()); e++) {
+                    payload.position((e - row.first()) * codec.epochBytes());
+                    out.add(codec.read(runId, e, payload));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("run " + runId + " cannot be read from " + location.describe() + ": " + firstLine(e.getMessage()), e);
+        }
         return out;
     }
 
@@ -235,8 +240,9 @@ public final class RunStore implements EventStore {
 
     @Override
     public synchronized int epochCount(long runId) {
-        return handle.createQuery("SELECT COALESCE(MAX(last_epoch) + 1, 0) FROM epoch_blocks WHERE run_id = :id")
-                .bind("id", runId).mapTo(Integer.class).one();
+        // Ordering by the whole index lets H2 read just its last entry instead of every row of the run.
+        return handle.createQuery("SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, last_epoch DESC LIMIT 1")
+                .bind("id", runId).mapTo(Integer.class).findOne().orElse(0);
     }
 
     @Override
@@ -254,15 +260,14 @@ public final class RunStore implements EventStore {
             return last.after(started.config().learningRate(), started.config().network().trainBiases());
         }
         EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
-        return handle.createQuery("""
-                SELECT first_epoch, payload FROM epoch_blocks
-                WHERE run_id = :id AND first_epoch <= :epoch ORDER BY first_epoch DESC LIMIT 1""")
-                .bind("id", runId).bind("epoch", epoch)
-                .map((rs, ctx) -> {
-                    ByteBuffer payload = ByteBuffer.wrap(rs.getBytes(2));
-                    payload.position((epoch - rs.getInt(1)) * codec.epochBytes());
-                    return codec.readParameters(payload);
-                }).one();
+        StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
+        try {
+            int first = stored.rowOf(epoch)[0];
+            int bytes = (started.config().network().weightCount() + started.config().network().biasCount()) * Double.BYTES;
+            return codec.readParameters(ByteBuffer.wrap(stored.slice(first, (epoch - first) * codec.epochBytes(), bytes)));
+        } catch (SQLException e) {
+            throw new StoreException("run " + runId + " cannot be read from " + location.describe() + ": " + firstLine(e.getMessage()), e);
+        }
     }
 
     @Override

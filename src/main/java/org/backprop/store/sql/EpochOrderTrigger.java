@@ -17,19 +17,25 @@ public final class EpochOrderTrigger implements Trigger {
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
         long runId = ((Number) newRow[0]).longValue();
         int first = ((Number) newRow[1]).intValue();
+        // Index lookups only: the previous row must end right before this one, and no row may end at or after it.
         try (PreparedStatement s = conn.prepareStatement("""
-                SELECT COALESCE(MAX(last_epoch) + 1, 0), (SELECT COUNT(*) FROM run_ended WHERE run_id = ?)
-                FROM epoch_blocks WHERE run_id = ?""")) {
+                SELECT (SELECT COUNT(*) FROM epoch_blocks WHERE run_id = ? AND last_epoch = ?),
+                       (SELECT MAX(last_epoch) FROM epoch_blocks WHERE run_id = ? AND last_epoch >= ?),
+                       (SELECT COUNT(*) FROM run_ended WHERE run_id = ?)""")) {
             s.setLong(1, runId);
-            s.setLong(2, runId);
+            s.setInt(2, first - 1);
+            s.setLong(3, runId);
+            s.setInt(4, first);
+            s.setLong(5, runId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                int expected = rs.getInt(1);
-                if (rs.getInt(2) > 0) {
+                if (rs.getInt(3) > 0) {
                     throw new SQLException("run " + runId + " has ended: no epochs can be appended to it", "40001");
                 }
-                if (first != expected) {
-                    throw new SQLException("run " + runId + " expects epoch " + expected + " next, not epoch " + first, "40001");
+                int later = rs.getInt(2);
+                boolean laterExists = !rs.wasNull();
+                if (laterExists || (first > 0 && rs.getInt(1) == 0)) {
+                    throw new SQLException("run " + runId + " expects epoch " + (laterExists ? later + 1 : "(after a gap) ") + " next, not epoch " + first, "40001");
                 }
             }
         }

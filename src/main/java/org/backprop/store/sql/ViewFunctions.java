@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.backprop.model.Activation;
 import org.backprop.model.Network;
+import org.backprop.store.StoredEpochs;
 import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
 
@@ -305,15 +306,8 @@ public final class ViewFunctions {
                 }
                 firstEpoch = (Integer) key[1];
                 lastEpoch = (Integer) key[2];
-                try (PreparedStatement s = connection.prepareStatement(
-                        "SELECT payload FROM epoch_blocks WHERE run_id = ? AND first_epoch = ?")) {
-                    s.setLong(1, runId);
-                    s.setInt(2, firstEpoch);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        payload = ByteBuffer.wrap(rs.getBytes(1)).order(ByteOrder.LITTLE_ENDIAN);
-                    }
-                }
+                payload = ByteBuffer.wrap(new StoredEpochs(connection, runId, run.epochDoubles * Double.BYTES).row(firstEpoch).payload())
+                        .order(ByteOrder.LITTLE_ENDIAN);
                 epoch = firstEpoch;
                 k = 0;
                 perEpoch = rowsPerEpoch(run);
