@@ -27,26 +27,33 @@ import org.jdbi.v3.core.Handle;
  * value exceeds about a megabyte. Each row (with its parts) is committed in a transaction of its own as soon as it is
  * full, and a partly filled row after a second at the latest: a crash loses at most the last second, never part of an
  * epoch. Small transactions also keep H2 from rewriting pages it already wrote uncommitted.
+ *
+ * <p>The training thread only packs epochs into rows; a writer thread of the recorder's own hashes and inserts them,
+ * so training and storage use two cores. Rows are hashed and written strictly in order.
  */
 final class BlockRecorder implements RunRecorder {
     static final int ROW_BYTES = 64 * 1024;
     static final int PART_BYTES = 256 * 1024;
     static final long COMMIT_NANOS = 1_000_000_000L;
+    /** Rows handed to the writer but not yet written; bounds memory to a few rows whatever the speed of the disk. */
+    private static final int QUEUED_ROWS = 3;
 
     private final Handle handle;
     private final RunStarted started;
     private final EpochCodec codec;
-    private final EventHashes hashes = new EventHashes();
     private final int epochsPerRow;
-    private final byte[] row;
-    private final byte[] rowHashes;
-    private final ByteBuffer rowBuffer;
+    private byte[] row;
     private int rowFirstEpoch;
     private int rowEpochs;
     private long lastCommit = System.nanoTime();
     private int nextEpoch;
-    private byte[] lastHash;
     private boolean ended;
+
+    private final Writer writer;
+
+    /** Epochs {@code first..first+count-1} packed one after another. */
+    private record PackedRow(int first, int count, byte[] bytes) {
+    }
 
     BlockRecorder(Handle handle, RunStarted started, int nextEpoch, byte[] lastHash) {
         this.handle = handle;
@@ -54,11 +61,9 @@ final class BlockRecorder implements RunRecorder {
         this.codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
         this.epochsPerRow = Math.max(1, ROW_BYTES / codec.epochBytes());
         this.row = new byte[epochsPerRow * codec.epochBytes()];
-        this.rowHashes = new byte[epochsPerRow * EventHashes.LENGTH];
-        this.rowBuffer = ByteBuffer.wrap(row);
         this.nextEpoch = nextEpoch;
         this.rowFirstEpoch = nextEpoch;
-        this.lastHash = lastHash.clone();
+        this.writer = new Writer(lastHash.clone());
     }
 
     @Override
@@ -80,41 +85,167 @@ final class BlockRecorder implements RunRecorder {
             throw new ConcurrentAppendException("run " + started.runId() + " expects epoch " + nextEpoch + " next, not epoch "
                     + epoch.epoch() + " of run " + epoch.runId());
         }
-        int offset = rowEpochs * codec.epochBytes();
-        rowBuffer.position(offset);
-        codec.write(epoch, rowBuffer);
-        byte[] previous = rowEpochs == 0 ? lastHash : rowHashes;
-        int previousOffset = rowEpochs == 0 ? 0 : (rowEpochs - 1) * EventHashes.LENGTH;
-        hashes.epoch(previous, previousOffset, epoch.epoch(), row, offset, codec.epochBytes(), rowHashes, rowEpochs * EventHashes.LENGTH);
+        ByteBuffer buffer = ByteBuffer.wrap(row);
+        buffer.position(rowEpochs * codec.epochBytes());
+        codec.write(epoch, buffer);
         rowEpochs++;
         nextEpoch++;
         if (rowEpochs == epochsPerRow || System.nanoTime() - lastCommit >= COMMIT_NANOS) {
-            flush();
+            try {
+                handOver();
+            } catch (RuntimeException e) {
+                ended = true;
+                throw e;
+            }
         }
     }
 
-    @Override
-    public void flush() {
+    private void handOver() {
         if (rowEpochs > 0) {
-            writeRow();
+            byte[] bytes = rowEpochs == epochsPerRow ? row : java.util.Arrays.copyOf(row, rowEpochs * codec.epochBytes());
+            writer.submit(new PackedRow(rowFirstEpoch, rowEpochs, bytes));
+            if (bytes == row) {
+                row = new byte[row.length];
+            }
+            rowFirstEpoch += rowEpochs;
+            rowEpochs = 0;
         }
         lastCommit = System.nanoTime();
     }
 
-    private void writeRow() {
-        int bytes = rowEpochs * codec.epochBytes();
+    @Override
+    public void flush() {
+        try {
+            handOver();
+            writer.awaitWritten();
+        } catch (RuntimeException e) {
+            // What is buffered can no longer follow what is stored; this recorder is done.
+            ended = true;
+            throw e;
+        }
+    }
+
+    /** Hashes and inserts rows in order on a thread of its own; the first failure ends it and is rethrown to the trainer. */
+    private final class Writer implements Runnable {
+        private final java.util.concurrent.ArrayBlockingQueue<PackedRow> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_ROWS);
+        private final EventHashes hashes = new EventHashes();
+        private final Thread thread;
+        private final Object lock = new Object();
+        private long submitted;
+        private long written;
+        private RuntimeException failure;
+        private byte[] lastHash;
+        private int expected;
+
+        Writer(byte[] lastHash) {
+            this.lastHash = lastHash;
+            this.expected = nextEpoch;
+            this.thread = Thread.ofPlatform().daemon().name("backprop-writer-run-" + started.runId()).unstarted(this);
+        }
+
+        void submit(PackedRow packed) {
+            synchronized (lock) {
+                rethrow();
+                submitted++;
+            }
+            if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+                thread.start();
+            }
+            try {
+                while (!queue.offer(packed, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    synchronized (lock) {
+                        rethrow();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while recording run " + started.runId(), e);
+            }
+        }
+
+        void awaitWritten() {
+            synchronized (lock) {
+                while (written < submitted && failure == null) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreException("interrupted while recording run " + started.runId(), e);
+                    }
+                }
+                rethrow();
+            }
+        }
+
+        byte[] lastHash() {
+            synchronized (lock) {
+                return lastHash;
+            }
+        }
+
+        private void rethrow() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    PackedRow packed = queue.take();
+                    byte[] rowHashes = new byte[packed.count() * EventHashes.LENGTH];
+                    byte[] previous = lastHash;
+                    int previousOffset = 0;
+                    for (int i = 0; i < packed.count(); i++) {
+                        hashes.epoch(previous, previousOffset, packed.first() + i, packed.bytes(), i * codec.epochBytes(),
+                                codec.epochBytes(), rowHashes, i * EventHashes.LENGTH);
+                        previous = rowHashes;
+                        previousOffset = i * EventHashes.LENGTH;
+                    }
+                    RuntimeException error = null;
+                    try {
+                        writeRow(packed, rowHashes);
+                    } catch (RuntimeException e) {
+                        error = e;
+                    }
+                    synchronized (lock) {
+                        if (error != null) {
+                            failure = error;
+                        } else {
+                            lastHash = java.util.Arrays.copyOfRange(rowHashes, rowHashes.length - EventHashes.LENGTH, rowHashes.length);
+                            written++;
+                        }
+                        lock.notifyAll();
+                    }
+                    if (error != null) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Stopped by close() after everything submitted was written.
+            }
+        }
+    }
+
+    private void writeRow(PackedRow packed, byte[] rowHashes) {
+        int bytes = packed.count() * codec.epochBytes();
         int first = Math.min(bytes, PART_BYTES);
-        byte[] blockHashes = Arrays.copyOf(rowHashes, rowEpochs * EventHashes.LENGTH);
+        byte[] row = packed.bytes();
         try {
             handle.useTransaction(h -> {
                 Connection c = h.getConnection();
                 try (PreparedStatement block = c.prepareStatement(
                         "INSERT INTO epoch_blocks (run_id, first_epoch, last_epoch, payload, hashes) VALUES (?, ?, ?, ?, ?)")) {
                     block.setLong(1, started.runId());
-                    block.setInt(2, rowFirstEpoch);
-                    block.setInt(3, rowFirstEpoch + rowEpochs - 1);
-                    block.setBytes(4, Arrays.copyOf(row, first));
-                    block.setBytes(5, blockHashes);
+                    block.setInt(2, packed.first());
+                    block.setInt(3, packed.first() + packed.count() - 1);
+                    block.setBytes(4, first == row.length ? row : Arrays.copyOf(row, first));
+                    block.setBytes(5, rowHashes);
                     block.executeUpdate();
                 }
                 if (bytes > first) {
@@ -122,7 +253,7 @@ final class BlockRecorder implements RunRecorder {
                             "INSERT INTO epoch_parts (run_id, epoch, part, payload) VALUES (?, ?, ?, ?)")) {
                         for (int from = first, n = 1; from < bytes; from += PART_BYTES, n++) {
                             part.setLong(1, started.runId());
-                            part.setInt(2, rowFirstEpoch);
+                            part.setInt(2, packed.first());
                             part.setInt(3, n);
                             part.setBytes(4, Arrays.copyOfRange(row, from, Math.min(bytes, from + PART_BYTES)));
                             part.addBatch();
@@ -132,18 +263,13 @@ final class BlockRecorder implements RunRecorder {
                 }
             });
         } catch (SQLException | RuntimeException e) {
-            // The buffered epochs cannot follow what is stored any more; this recorder is done.
-            ended = true;
             if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
                 throw new ConcurrentAppendException("another writer appended to run " + started.runId()
-                        + " first (this writer expected epoch " + rowFirstEpoch + " to be next)", e);
+                        + " first (this writer expected epoch " + packed.first() + " to be next)", e);
             }
-            throw new StoreException("epochs " + rowFirstEpoch + ".." + (rowFirstEpoch + rowEpochs - 1) + " of run " + started.runId()
-                    + " could not be written: " + RunStore.firstLine(e.getMessage()), e);
+            throw new StoreException("epochs " + packed.first() + ".." + (packed.first() + packed.count() - 1) + " of run "
+                    + started.runId() + " could not be written: " + RunStore.firstLine(e.getMessage()), e);
         }
-        lastHash = Arrays.copyOfRange(blockHashes, blockHashes.length - EventHashes.LENGTH, blockHashes.length);
-        rowFirstEpoch += rowEpochs;
-        rowEpochs = 0;
     }
 
     @Override
@@ -167,7 +293,7 @@ final class BlockRecorder implements RunRecorder {
     }
 
     private void insertEnd(String status, int epoch, String reason, byte[] finalParameters, Instant at) {
-        byte[] hash = hashes.end(lastHash, status, epoch, reason, finalParameters);
+        byte[] hash = new EventHashes().end(writer.lastHash(), status, epoch, reason, finalParameters);
         handle.useTransaction(h -> h.createUpdate("""
                         INSERT INTO run_ended (run_id, status, epoch, reason, final_parameters, hash, ended_at)
                         VALUES (:run, :status, :epoch, :reason, :final, :hash, :at)""")
@@ -184,6 +310,7 @@ final class BlockRecorder implements RunRecorder {
                 flush();
             }
         } finally {
+            writer.stop();
             handle.close();
         }
     }
