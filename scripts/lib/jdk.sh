@@ -4,7 +4,15 @@
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 java_major() {
-    # Prints the feature version of the java binary given, or nothing.
+    # Prints the feature version of the java binary given, or nothing. A JDK's release file says it without
+    # starting a JVM (which would cost a tenth of a second on every command).
+    local home release
+    home=$(dirname "$(dirname "$1")")
+    release=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n 1)
+    if [ -n "$release" ]; then
+        echo "$release"
+        return
+    fi
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 

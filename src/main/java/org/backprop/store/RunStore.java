@@ -37,6 +37,8 @@ import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
@@ -63,8 +65,13 @@ public final class RunStore implements EventStore {
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + firstLine(e.getMessage()), e);
         }
+        NamedParameters parser = new NamedParameters();
         Jdbi jdbi = Jdbi.create(() -> Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD));
-        return new RunStore(location, jdbi, Jdbi.create(app).open());
+        // The store's SQL has no templates; Jdbi's default template engine and parser would load ANTLR at start-up.
+        jdbi.getConfig(SqlStatements.class).setSqlParser(parser).setTemplateEngine(TemplateEngine.NOP);
+        Jdbi shared = Jdbi.create(app);
+        shared.getConfig(SqlStatements.class).setSqlParser(parser).setTemplateEngine(TemplateEngine.NOP);
+        return new RunStore(location, jdbi, shared.open());
     }
 
     /** A new connection of the application's user, for a second writer in tests. */

@@ -1,0 +1,125 @@
+package org.backprop.store.sql;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import org.backprop.model.Activation;
+import org.backprop.model.Network;
+import org.h2.value.Value;
+import org.h2.value.ValueBigint;
+import org.h2.value.ValueInteger;
+import org.h2.value.ValueVarchar;
+
+/** Where each value of a run's packed epochs lies, and the SQL values that repeat on every row of the views. */
+final class RunLayout {
+    final long id;
+    final Network network;
+    final int samples;
+    final double rate;
+    final double[][] inputs;
+    final double[][] targets;
+    final int w;
+    final int b;
+    final int n;
+    final int netAt;
+    final int actAt;
+    final int deltaAt;
+    final int gradAt;
+    final int lossAt;
+    final int epochDoubles;
+    final int outputOffset;
+    final Value runId;
+    final Value[] names;
+    final Value[] layer;
+    final Value[] from;
+    final Value[] to;
+    final Value[] neuronLayer;
+    final Value[] neuronNumber;
+
+    private RunLayout(long id, Network network, int samples, double rate, double[][] inputs, double[][] targets) {
+        this.id = id;
+        this.network = network;
+        this.samples = samples;
+        this.rate = rate;
+        this.inputs = inputs;
+        this.targets = targets;
+        this.w = network.weightCount();
+        this.b = network.biasCount();
+        this.n = network.neuronCount();
+        int sn = samples * n;
+        this.netAt = w + b;
+        this.actAt = netAt + sn;
+        this.deltaAt = actAt + sn;
+        this.gradAt = deltaAt + sn;
+        this.lossAt = gradAt + w + b;
+        this.epochDoubles = lossAt + 1;
+        this.outputOffset = network.neuronOffset(network.layerCount() - 1);
+        this.runId = ValueBigint.get(id);
+        this.names = new Value[w + b];
+        this.layer = new Value[w + b];
+        this.from = new Value[w + b];
+        this.to = new Value[w + b];
+        for (int k = 0; k < w + b; k++) {
+            Network.WeightPosition pos = k < w ? network.weightPosition(k) : network.biasPosition(k - w);
+            names[k] = ValueVarchar.get(k < w ? "w" + (k + 1) : "b" + (k - w + 1));
+            layer[k] = ValueInteger.get(pos.layer());
+            from[k] = ValueInteger.get(pos.fromNeuron());
+            to[k] = ValueInteger.get(pos.toNeuron());
+        }
+        this.neuronLayer = new Value[n];
+        this.neuronNumber = new Value[n];
+        for (int k = 0; k < n; k++) {
+            Network.WeightPosition pos = network.biasPosition(k);
+            neuronLayer[k] = ValueInteger.get(pos.layer());
+            neuronNumber[k] = ValueInteger.get(pos.toNeuron());
+        }
+    }
+
+    /** Reads the run's start event, or returns null when there is no such run. */
+    static RunLayout load(Connection c, long runId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT layers, activations, biased, train_biases, sample_count, learning_rate, inputs, targets
+                FROM run_started WHERE run_id = ?""")) {
+            s.setLong(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                int[] layers = Arrays.stream(rs.getString(1).split("-")).mapToInt(Integer::parseInt).toArray();
+                List<Activation> activations = Arrays.stream(rs.getString(2).split(",")).map(Activation::parse).toList();
+                Network network = new Network(layers, activations, rs.getBoolean(3), rs.getBoolean(4));
+                int samples = rs.getInt(5);
+                return new RunLayout(runId, network, samples, rs.getDouble(6), unpack(rs.getBytes(7), samples, network.inputs()),
+                        unpack(rs.getBytes(8), samples, network.outputs()));
+            }
+        }
+    }
+
+    private static double[][] unpack(byte[] bytes, int rows, int width) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        double[][] out = new double[rows][width];
+        for (double[] row : out) {
+            buffer.asDoubleBuffer().get(row);
+            buffer.position(buffer.position() + width * Double.BYTES);
+        }
+        return out;
+    }
+
+    int epochBytes() {
+        return epochDoubles * Double.BYTES;
+    }
+
+    double get(ByteBuffer payload, int base, int index) {
+        return payload.getDouble((base + index) * Double.BYTES);
+    }
+
+    /** The network of the tutorial's spreadsheet: 2-2-2, one sample, no biases. */
+    boolean isSeedShaped() {
+        return samples == 1 && "2-2-2".equals(network.shape()) && b == 0;
+    }
+}
