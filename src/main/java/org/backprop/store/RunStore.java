@@ -255,23 +255,25 @@ public final class RunStore implements EventStore {
     @Override
     public synchronized Parameters parametersAt(long runId, int epoch) {
         RunStarted started = started(runId);
-        int count = epochCount(runId);
-        if (epoch < 0 || epoch > count) {
-            throw new UnknownRunException("run " + runId + " has no epoch " + epoch + " (its epochs are 0 to " + (count - 1) + ")");
-        }
         if (epoch == 0) {
             return started.config().initial();
-        }
-        if (epoch == count) {
-            EpochRecorded last = epochs(runId, count - 1, count - 1).get(0);
-            return last.after(started.config().learningRate(), started.config().network().trainBiases());
         }
         EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
         StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         try {
-            int first = stored.rowOf(epoch)[0];
-            int bytes = (started.config().network().weightCount() + started.config().network().biasCount()) * Double.BYTES;
-            return codec.readParameters(ByteBuffer.wrap(stored.slice(first, (epoch - first) * codec.epochBytes(), bytes)));
+            // One index lookup finds the row holding the epoch; its first part holds the parameters of a small epoch.
+            StoredEpochs.Row row = epoch < 0 ? null : stored.rowHolding(epoch);
+            if (row != null && row.last() >= epoch) {
+                int bytes = (started.config().network().weightCount() + started.config().network().biasCount()) * Double.BYTES;
+                return codec.readParameters(ByteBuffer.wrap(stored.slice(row, (epoch - row.first()) * codec.epochBytes(), bytes)));
+            }
+            int count = row == null ? 0 : row.last() + 1;
+            if (epoch == count && count > 0) {
+                EpochRecorded last = epochs(runId, count - 1, count - 1).get(0);
+                return last.after(started.config().learningRate(), started.config().network().trainBiases());
+            }
+            throw new UnknownRunException("run " + runId + " has no epoch " + epoch
+                    + (count == 0 ? " (it has recorded no epochs yet)" : " (its epochs are 0 to " + (count - 1) + ", and " + count + " is the state after the last)"));
         } catch (SQLException e) {
             throw new StoreException("run " + runId + " cannot be read from " + location.describe() + ": " + firstLine(e.getMessage()), e);
         }

@@ -64,35 +64,25 @@ public final class StoredEpochs {
         }
     }
 
-    /** The row holding {@code epoch}: its first epoch and its first stored part. */
-    public int[] rowOf(int epoch) throws SQLException {
+    /**
+     * The last row that starts at or before {@code epoch}, with only its first stored part as payload (null when the run
+     * has no such row); it holds the epoch when its {@code last} is at or after it.
+     */
+    public Row rowHolding(int epoch) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("""
-                SELECT first_epoch, last_epoch FROM epoch_blocks
+                SELECT first_epoch, last_epoch, payload, hashes FROM epoch_blocks
                 WHERE run_id = ? AND first_epoch <= ? ORDER BY run_id DESC, first_epoch DESC LIMIT 1""")) {
             s.setLong(1, runId);
             s.setInt(2, epoch);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || rs.getInt(2) < epoch) {
-                    throw new StoreException("run " + runId + " has no stored epoch " + epoch);
-                }
-                return new int[] {rs.getInt(1), rs.getInt(2)};
+                return rs.next() ? new Row(rs.getInt(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)) : null;
             }
         }
     }
 
-    /** Bytes {@code [offset, offset + length)} of the row that starts at {@code first}. */
-    public byte[] slice(int first, int offset, int length) throws SQLException {
-        byte[] head;
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT payload FROM epoch_blocks WHERE run_id = ? AND first_epoch = ?")) {
-            s.setLong(1, runId);
-            s.setInt(2, first);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                head = rs.getBytes(1);
-            }
-        }
-        byte[] bytes = head.length >= offset + length ? head : withParts(first, head, epochBytes, offset + length);
+    /** Bytes {@code [offset, offset + length)} of a row whose payload may be only its first part. */
+    public byte[] slice(Row row, int offset, int length) throws SQLException {
+        byte[] bytes = row.payload().length >= offset + length ? row.payload() : withParts(row.first(), row.payload(), epochBytes, offset + length);
         return java.util.Arrays.copyOfRange(bytes, offset, offset + length);
     }
 
