@@ -134,7 +134,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     static String heading(SweepResult result, RunConfig base) {
-        return "sweep " + result.sweepId() + ": " + result.runs().size() + " runs of '" + base.name() + "' (" + base.network().shape()
+        return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + base.name() + "' (" + base.network().shape()
                 + "), " + base.epochs() + " epochs each, " + (result.chained()
                 ? "chained: each learning rate continues from the previous run's final weights"
                 : "independent: every learning rate starts from the same initial weights");

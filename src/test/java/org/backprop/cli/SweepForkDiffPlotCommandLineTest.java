@@ -67,7 +67,7 @@ class SweepForkDiffPlotCommandLineTest {
         assertEquals(List.of("run_id,sweep_id,parent_run_id", "1,1,", "2,1,"), runs.lines());
         Cli.Result markdown = cli.run("sweep", "--lr", "0.5", "--epochs", "3", "--format", "markdown");
         assertTrue(markdown.out().contains("| learning rate | 0.5 |"), markdown.out());
-        assertTrue(markdown.out().startsWith("sweep 2: 1 runs of 'seed' (2-2-2), 3 epochs each"), markdown.out());
+        assertTrue(markdown.out().startsWith("sweep 2: 1 run of 'seed' (2-2-2), 3 epochs each"), markdown.out());
     }
 
     @Test
