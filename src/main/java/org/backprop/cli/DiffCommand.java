@@ -24,9 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop diff}: compares two recorded runs epoch by epoch. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compares two runs: how their configurations differ, whether they started from the same weights, the first epoch",
-            "whose weights differ, the loss of both per epoch and its difference (B − A), the largest weight difference per epoch,",
-            "and the final weights side by side. SQL gives the same per-epoch rows: SELECT * FROM run_diff(A, B)."},
+        description = {"Compares two runs: how their configurations differ, whether they started from",
+            "the same weights, the first epoch whose weights differ, the loss of both per",
+            "epoch and its difference (B - A), the largest weight difference per epoch, and",
+            "the final weights side by side. In SQL: SELECT * FROM run_diff(A, B)."},
         footer = {"", "Examples:",
             "  backprop diff 1 2",
             "  backprop diff seed-lr0.1 seed-lr0.2 --format json",

@@ -20,14 +20,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop fork}: a new run from the weights a recorded run had at the start of one of its epochs. */
 @Command(name = "fork", mixinStandardHelpOptions = true,
-        description = {"Starts a new run from the weights in force at the start of epoch EPOCH of RUN, with its own learning rate and",
-            "length. The fork records its parent and fork epoch (runs.parent_run_id, runs.fork_epoch), copies none of the",
-            "parent's epochs, and numbers its own epochs from 0: its epoch j follows the parent's epoch EPOCH-1 in the history.",
-            "Given the parent's learning rate, a fork continues exactly as the parent did, bit for bit."},
+        description = {"Starts a new run from the weights in force at the start of epoch EPOCH of RUN,",
+            "with its own learning rate and length. The fork records its parent and fork",
+            "epoch (runs.parent_run_id, runs.fork_epoch), copies none of the parent's epochs,",
+            "and numbers its own from 0: its epoch j is epoch EPOCH + j of the history.",
+            "Given the parent's learning rate, a fork continues exactly as the parent did."},
         footer = {"", "Examples:",
-            "  backprop fork 1 --at 50 --lr 0.5                  epochs 50.. of run 1 again, at learning rate 0.5",
-            "  backprop fork 1 --at 100 --epochs 400             continue run 1 after its last update for 400 more epochs",
-            "  backprop fork seed --at 0 --lr 2.0 --name fast    run 1's start, another rate (like train --lr 2.0)"})
+            "  run 1 from its epoch 50 again, at learning rate 0.5:",
+            "    backprop fork 1 --at 50 --lr 0.5",
+            "  continue run 1 (100 epochs) after its last update, for 400 more epochs:",
+            "    backprop fork 1 --at 100 --epochs 400",
+            "    backprop fork seed --at 0 --lr 2.0 --name fast"})
 final class ForkCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;

@@ -19,9 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop plot}: draws recorded runs into a PNG chart. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Draws the total error per epoch of one or more runs (one line each, labelled by name and learning rate),",
-            "or of all runs of a sweep, into a PNG file; --weights or --gradients draw every weight's value or gradient per epoch.",
-            "A run longer than twice the chart's width keeps, of every few epochs, the lowest and highest value, so spikes show."},
+        description = {"Draws the total error per epoch of runs (one line each, labelled by name and",
+            "learning rate), or of all runs of a sweep, into a PNG file; --weights or",
+            "--gradients draw every weight's value or gradient per epoch. A run longer than",
+            "twice the chart's width keeps, of every few epochs, the lowest and highest",
+            "value, so spikes show."},
         footer = {"", "Examples:",
             "  backprop plot 1 2 3 --out errors.png",
             "  backprop plot --sweep 1 --out sweep.png --log",

@@ -26,15 +26,19 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop sweep}: one run per learning rate, and the seed tutorial's table of what they ended with. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Records one run per learning rate and prints a table of their final weights, final error and final outputs,",
-            "one column per rate. By default every rate starts from the same initial weights and the runs train in parallel.",
-            "--chained makes each rate continue from the previous run's final weights (a chain of forks), which is how the",
-            "seed tutorial's table was made; its columns are then not a like-for-like comparison of the rates."},
+        description = {"Records one run per learning rate and prints a table of their final weights,",
+            "final error and final outputs, one column per rate. By default every rate",
+            "starts from the same initial weights, and the runs train in parallel.",
+            "--chained makes each rate continue from the previous run's final weights (a",
+            "chain of forks), as the seed tutorial's notebook did: its table was made so,",
+            "and its columns are not a like-for-like comparison of the rates."},
         footer = {"", "Examples:",
-            "  backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0                the honest comparison: every rate from the seed's weights",
-            "  backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained      reproduces the seed tutorial's table exactly",
-            "  backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
-            "  backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
+            "  every rate from the seed's weights (the honest comparison):",
+            "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0",
+            "  the seed tutorial's table, exactly:",
+            "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
+            "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
+            "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
 final class SweepCommand implements Callable<Integer> {
     /** Rows of weights, biases or outputs a table or markdown shows at most; csv and json have them all. */
     static final int SHOWN_ROWS = 64;
@@ -45,7 +49,7 @@ final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE[,RATE...]", description = "The learning rates, comma-separated.")
+    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE", description = "The learning rates, comma-separated.")
     List<Double> rates;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run (overrides the file; default 100 for the seed run).")
