@@ -29,6 +29,12 @@ public interface EventStore extends AutoCloseable {
     /** Resolves a run given by id or by a unique name. */
     long resolve(String idOrName);
 
+    /** Records a new learning-rate sweep and returns its id, which no other sweep of this store has or will get. */
+    long newSweep(boolean chained);
+
+    /** The runs of a sweep in the order they were started; empty when the store has no such sweep. */
+    List<Long> sweepRuns(long sweepId);
+
     @Override
     void close();
 }

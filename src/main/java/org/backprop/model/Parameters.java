@@ -90,6 +90,27 @@ public record Parameters(double[] weights, double[] biases) {
         return biases.clone();
     }
 
+    /** The largest |a − b| over the weights and biases of two parameter sets of the same network. */
+    public double largestDifference(Parameters other) {
+        if (weights.length != other.weights.length || biases.length != other.biases.length) {
+            throw new IllegalArgumentException("parameters of different networks: " + weights.length + "+" + biases.length
+                    + " and " + other.weights.length + "+" + other.biases.length + " values");
+        }
+        double largest = 0.0;
+        for (int i = 0; i < weights.length; i++) {
+            largest = Math.max(largest, Math.abs(weights[i] - other.weights[i]));
+        }
+        for (int i = 0; i < biases.length; i++) {
+            largest = Math.max(largest, Math.abs(biases[i] - other.biases[i]));
+        }
+        return largest;
+    }
+
+    /** Whether two parameter sets have the same number of weights and of biases, so they can be compared value by value. */
+    public boolean sameShape(Parameters other) {
+        return weights.length == other.weights.length && biases.length == other.biases.length;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Parameters p && Arrays.equals(weights, p.weights) && Arrays.equals(biases, p.biases);

@@ -181,7 +181,8 @@ public final class RunStore implements EventStore {
         return started;
     }
 
-    static RunStarted readStarted(ResultSet rs) throws SQLException {
+    /** The start event in the current row of a {@code SELECT * FROM run_started}. */
+    public static RunStarted readStarted(ResultSet rs) throws SQLException {
         int[] layers = Arrays.stream(rs.getString("layers").split("-")).mapToInt(Integer::parseInt).toArray();
         List<Activation> activations = Arrays.stream(rs.getString("activations").split(",")).map(Activation::parse).toList();
         Network network = new Network(layers, activations, rs.getBoolean("biased"), rs.getBoolean("train_biases"));
@@ -296,6 +297,26 @@ public final class RunStore implements EventStore {
             throw new UnknownRunException("there is no run '" + idOrName + "' in " + location.describe() + ": 'backprop runs' lists the runs");
         }
         throw new UnknownRunException("the name '" + idOrName + "' belongs to runs " + ids + ": give the run id instead");
+    }
+
+    @Override
+    public synchronized long newSweep(boolean chained) {
+        return handle.createUpdate("INSERT INTO sweeps (chained, created_at) VALUES (:chained, :at)")
+                .bind("chained", chained)
+                .bind("at", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
+                .executeAndReturnGeneratedKeys("sweep_id").mapTo(Long.class).one();
+    }
+
+    @Override
+    public synchronized List<Long> sweepRuns(long sweepId) {
+        return handle.createQuery("SELECT run_id FROM run_started WHERE sweep_id = :sweep ORDER BY run_id")
+                .bind("sweep", sweepId).mapTo(Long.class).list();
+    }
+
+    /** Whether the sweep was chained (each run from the previous one's final weights); empty when there is no such sweep. */
+    public synchronized Optional<Boolean> sweepChained(long sweepId) {
+        return handle.createQuery("SELECT chained FROM sweeps WHERE sweep_id = :sweep").bind("sweep", sweepId)
+                .mapTo(Boolean.class).findOne();
     }
 
     /** Every run, oldest first, as the {@code runs} view shows them. */

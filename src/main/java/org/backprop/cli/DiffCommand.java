@@ -1,0 +1,214 @@
+package org.backprop.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.backprop.diff.ConfigDifference;
+import org.backprop.diff.EpochDiff;
+import org.backprop.diff.RunDiff;
+import org.backprop.events.RunStarted;
+import org.backprop.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop diff}: compares two recorded runs epoch by epoch. */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = {"Compares two runs: how their configurations differ, whether they started from",
+            "the same weights, the first epoch whose weights differ, the loss of both per",
+            "epoch and its difference (B - A), the largest weight difference per epoch, and",
+            "the final weights side by side. In SQL: SELECT * FROM run_diff(A, B)."},
+        footer = {"", "Examples:",
+            "  backprop diff 1 2",
+            "  backprop diff seed-lr0.1 seed-lr0.2 --format json",
+            "  backprop sql \"SELECT * FROM run_diff(1, 2) WHERE NOT weights_equal\""})
+final class DiffCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "The first run, by id or name.")
+    String runA;
+
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "The second run, by id or name.")
+    String runB;
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table or json. Default: table.")
+    Format format = Format.table;
+
+    @Override
+    public Integer call() {
+        if (format != Format.table && format != Format.json) {
+            throw new BadInputException("diff prints --format table or json, not " + format);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore runStore = store.open()) {
+            RunDiff diff = RunDiff.of(runStore, runStore.resolve(runA), runStore.resolve(runB));
+            if (format == Format.json) {
+                out.println(json(diff));
+            } else {
+                print(out, diff);
+            }
+            return 0;
+        }
+    }
+
+    static String describe(RunStarted run, int recorded) {
+        String lineage = run.lineage() == null ? ""
+                : ", forked from run " + run.lineage().parentRunId() + " at epoch " + run.lineage().forkEpoch();
+        return "run " + run.runId() + " '" + run.config().name() + "' (lr " + run.config().learningRate() + ", " + recorded
+                + " epochs recorded" + lineage + ")";
+    }
+
+    /** The plain statement of whether the runs started alike; a learning-rate comparison needs them to. */
+    static String startStatement(RunDiff diff) {
+        return diff.initialWeightsEqual()
+                ? "initial weights: equal, bit for bit: both runs started from the same point"
+                : "initial weights: NOT equal. The runs did not start from the same weights, so comparing their learning rates is"
+                + " confounded: part of any difference in loss comes from where they started, not from the rate.";
+    }
+
+    private static void print(PrintWriter out, RunDiff diff) {
+        out.println("A = " + describe(diff.a(), diff.epochsA()));
+        out.println("B = " + describe(diff.b(), diff.epochsB()));
+        if (diff.identical()) {
+            out.println("no difference: same configuration, same initial weights, and every recorded weight and loss is"
+                    + " bit-identical (" + diff.epochsA() + " epochs compared)");
+        }
+        if (diff.configurationDifferences().isEmpty()) {
+            out.println("configuration: the same");
+        } else {
+            out.println("configuration differences:");
+            for (ConfigDifference d : diff.configurationDifferences()) {
+                out.println("  " + d.field() + (d.note() == null ? "" : " (" + d.note() + ")") + ":");
+                out.println("    A: " + d.a());
+                out.println("    B: " + d.b());
+            }
+        }
+        out.println(startStatement(diff));
+        out.println("first epoch whose weights differ: " + (diff.firstDivergentEpoch() == null ? "none" : diff.firstDivergentEpoch()));
+        out.println("final loss: A " + text(diff.finalLossA()) + ", B " + text(diff.finalLossB())
+                + (diff.finalLossA() != null && diff.finalLossB() != null ? ", B − A " + (diff.finalLossB() - diff.finalLossA()) : ""));
+        out.println();
+        out.println("per epoch (weights in force at the start of the epoch; the last row is the weights after the final update):");
+        List<List<Object>> rows = new ArrayList<>();
+        for (int e = 0; e < diff.rowCount(); e++) {
+            EpochDiff d = diff.row(e);
+            rows.add(Arrays.asList(d.epoch(), d.lossA(), d.lossB(), d.lossDifference(), d.maxWeightDifference(), d.weightsEqual()));
+        }
+        Tables.print(out, Format.table, EPOCH_COLUMNS, rows);
+        out.println();
+        out.println("final weights (after the last update):");
+        Tables.print(out, Format.table, List.of("weight", "A", "B", "B − A"), finalRows(diff));
+    }
+
+    static final List<String> EPOCH_COLUMNS = List.of("epoch", "loss_a", "loss_b", "loss_difference", "max_weight_difference", "weights_equal");
+
+    private static List<List<Object>> finalRows(RunDiff diff) {
+        org.backprop.model.Parameters a = diff.finalA();
+        org.backprop.model.Parameters b = diff.finalB();
+        List<List<Object>> rows = new ArrayList<>();
+        int weights = Math.max(a.weightCount(), b.weightCount());
+        for (int i = 0; i < weights; i++) {
+            Double wa = i < a.weightCount() ? a.weight(i) : null;
+            Double wb = i < b.weightCount() ? b.weight(i) : null;
+            rows.add(Arrays.asList("w" + (i + 1), wa, wb, wa != null && wb != null ? wb - wa : null));
+        }
+        int biases = Math.max(a.biasCount(), b.biasCount());
+        for (int i = 0; i < biases; i++) {
+            Double ba = i < a.biasCount() ? a.bias(i) : null;
+            Double bb = i < b.biasCount() ? b.bias(i) : null;
+            rows.add(Arrays.asList("b" + (i + 1), ba, bb, ba != null && bb != null ? bb - ba : null));
+        }
+        return rows;
+    }
+
+    private static String text(Double d) {
+        return d == null ? "none (no epochs)" : d.toString();
+    }
+
+    static String json(RunDiff diff) {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            run(g, "runA", diff.a(), diff.epochsA());
+            run(g, "runB", diff.b(), diff.epochsB());
+            g.writeBooleanField("identical", diff.identical());
+            g.writeArrayFieldStart("configurationDifferences");
+            for (ConfigDifference d : diff.configurationDifferences()) {
+                g.writeStartObject();
+                g.writeStringField("field", d.field());
+                g.writeStringField("a", d.a());
+                g.writeStringField("b", d.b());
+                g.writeStringField("note", d.note());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeBooleanField("initialWeightsEqual", diff.initialWeightsEqual());
+            g.writeStringField("initialWeights", startStatement(diff));
+            g.writeFieldName("firstDivergentEpoch");
+            Tables.writeValue(g, diff.firstDivergentEpoch());
+            g.writeFieldName("finalLossA");
+            Tables.writeValue(g, diff.finalLossA());
+            g.writeFieldName("finalLossB");
+            Tables.writeValue(g, diff.finalLossB());
+            g.writeArrayFieldStart("epochs");
+            for (int e = 0; e < diff.rowCount(); e++) {
+                EpochDiff d = diff.row(e);
+                g.writeStartObject();
+                g.writeNumberField("epoch", d.epoch());
+                field(g, "lossA", d.lossA());
+                field(g, "lossB", d.lossB());
+                field(g, "lossDifference", d.lossDifference());
+                field(g, "maxWeightDifference", d.maxWeightDifference());
+                field(g, "weightsEqual", d.weightsEqual());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("finalWeights");
+            for (List<Object> row : finalRows(diff)) {
+                g.writeStartObject();
+                g.writeStringField("weight", (String) row.get(0));
+                field(g, "a", row.get(1));
+                field(g, "b", row.get(2));
+                field(g, "difference", row.get(3));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return s.toString();
+    }
+
+    private static void run(JsonGenerator g, String field, RunStarted run, int recorded) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("runId", run.runId());
+        g.writeStringField("name", run.config().name());
+        g.writeNumberField("learningRate", run.config().learningRate());
+        g.writeNumberField("epochs", run.config().epochs());
+        g.writeNumberField("epochsRecorded", recorded);
+        field(g, "parentRunId", run.lineage() == null ? null : run.lineage().parentRunId());
+        field(g, "forkEpoch", run.lineage() == null ? null : run.lineage().forkEpoch());
+        g.writeEndObject();
+    }
+
+    private static void field(JsonGenerator g, String name, Object value) throws IOException {
+        g.writeFieldName(name);
+        Tables.writeValue(g, value);
+    }
+}

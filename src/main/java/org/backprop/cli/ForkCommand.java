@@ -1,0 +1,105 @@
+package org.backprop.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.backprop.events.RunFailed;
+import org.backprop.model.RunConfig;
+import org.backprop.store.RunStore;
+import org.backprop.sweep.Fork;
+import org.backprop.sweep.ForkRequest;
+import org.backprop.training.TrainingOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop fork}: a new run from the weights a recorded run had at the start of one of its epochs. */
+@Command(name = "fork", mixinStandardHelpOptions = true,
+        description = {"Starts a new run from the weights in force at the start of epoch EPOCH of RUN,",
+            "with its own learning rate and length. The fork records its parent and fork",
+            "epoch (runs.parent_run_id, runs.fork_epoch), copies none of the parent's epochs,",
+            "and numbers its own from 0: its epoch j is epoch EPOCH + j of the history.",
+            "Given the parent's learning rate, a fork continues exactly as the parent did."},
+        footer = {"", "Examples:",
+            "  run 1 from its epoch 50 again, at learning rate 0.5:",
+            "    backprop fork 1 --at 50 --lr 0.5",
+            "  continue run 1 (100 epochs) after its last update, for 400 more epochs:",
+            "    backprop fork 1 --at 100 --epochs 400",
+            "    backprop fork seed --at 0 --lr 2.0 --name fast"})
+final class ForkCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN", description = "The parent run, by id or name.")
+    String run;
+
+    @Option(names = "--at", required = true, paramLabel = "EPOCH",
+            description = "Fork from the weights in force at the start of this epoch of RUN (its epoch count = after its last update).")
+    int at;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate of the fork (default: the parent's).")
+    Double learningRate;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Epochs of the fork (default: the parent's planned epochs after EPOCH, or all of them when forking at its end).")
+    Integer epochs;
+
+    @Option(names = "--name", description = "Name of the fork (default PARENT-atEPOCH).")
+    String name;
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table or json. Default: table.")
+    Format format = Format.table;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (format != Format.table && format != Format.json) {
+            throw new BadInputException("fork prints --format table or json, not " + format);
+        }
+        if (learningRate != null) {
+            RunConfig.checkLearningRate(learningRate);
+        }
+        if (epochs != null) {
+            RunConfig.checkEpochs(epochs);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore runStore = store.open()) {
+            long parent = runStore.resolve(run);
+            ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
+            Fork fork = new Fork(runStore);
+            TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+            TrainingOutcome outcome = fork.run(request, null, progress);
+            progress.finish();
+            if (format == Format.json) {
+                out.println(json(outcome, parent));
+            } else {
+                out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
+                        + " its own epochs count from 0%n", parent, at, parent, at);
+                TrainCommand.print(out, outcome);
+            }
+            return outcome.end() instanceof RunFailed ? 1 : 0;
+        }
+    }
+
+    private String json(TrainingOutcome outcome, long parent) {
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode node = (ObjectNode) mapper.readTree(TrainCommand.json(outcome));
+            node.put("parentRunId", parent);
+            node.put("forkEpoch", at);
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the train summary is not JSON", e);
+        }
+    }
+}

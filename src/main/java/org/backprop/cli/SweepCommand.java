@@ -1,0 +1,253 @@
+package org.backprop.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.backprop.model.Network;
+import org.backprop.model.Parameters;
+import org.backprop.model.RunConfig;
+import org.backprop.plot.RunCharts;
+import org.backprop.store.RunStore;
+import org.backprop.sweep.SweepResult;
+import org.backprop.sweep.SweepRun;
+import org.backprop.sweep.Sweeper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop sweep}: one run per learning rate, and the seed tutorial's table of what they ended with. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Records one run per learning rate and prints a table of their final weights,",
+            "final error and final outputs, one column per rate. By default every rate",
+            "starts from the same initial weights, and the runs train in parallel.",
+            "--chained makes each rate continue from the previous run's final weights (a",
+            "chain of forks), as the seed tutorial's notebook did: its table was made so,",
+            "and its columns are not a like-for-like comparison of the rates."},
+        footer = {"", "Examples:",
+            "  every rate from the seed's weights (the honest comparison):",
+            "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0",
+            "  the seed tutorial's table, exactly:",
+            "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
+            "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
+            "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
+final class SweepCommand implements Callable<Integer> {
+    /** Rows of weights, biases or outputs a table or markdown shows at most; csv and json have them all. */
+    static final int SHOWN_ROWS = 64;
+
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE", description = "The learning rates, comma-separated.")
+    List<Double> rates;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run (overrides the file; default 100 for the seed run).")
+    Integer epochs;
+
+    @Option(names = "--config", paramLabel = "FILE.json", description = "Run configuration file (format in the README); its learningRate is not used.")
+    Path config;
+
+    @Option(names = "--name", description = "Base name of the runs, which are named NAME-lrRATE (default 'seed' or the file's name).")
+    String name;
+
+    @Option(names = "--chained", description = "Each rate continues from the previous run's final weights, as the seed tutorial did.")
+    boolean chained;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Train at most N runs at once (default: the available cores).")
+    Integer threads;
+
+    @Option(names = "--format", paramLabel = "table|csv|json|markdown", description = "Output format: ${COMPLETION-CANDIDATES}. Default: table.")
+    Format format = Format.table;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the runs' error per epoch into this PNG.")
+    Path plot;
+
+    @Mixin
+    ChartOptions chart;
+
+    @Override
+    public Integer call() {
+        for (double rate : rates) {
+            RunConfig.checkLearningRate(rate);
+        }
+        if (epochs != null) {
+            RunConfig.checkEpochs(epochs);
+        }
+        if (threads != null && threads < 1) {
+            throw new BadInputException("--threads is " + threads + ": give 1 or more");
+        }
+        if (plot != null) {
+            chart.check(plot, "--plot");
+        }
+        RunConfig base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
+                : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore runStore = store.open()) {
+            int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained);
+            print(out, result, base);
+            if (plot != null) {
+                List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
+                ChartOptions.write(RunCharts.error(runStore, ids, PlotCommand.sweepTitle(result.sweepId(), chained), false,
+                        chart.width, chart.height), plot);
+                if (format == Format.table) {
+                    out.println("plot: " + plot);
+                }
+            }
+            return result.allCompleted() ? 0 : 1;
+        }
+    }
+
+    private void print(PrintWriter out, SweepResult result, RunConfig base) {
+        if (format == Format.json) {
+            out.println(json(result, base));
+            return;
+        }
+        boolean full = format == Format.csv;
+        List<String> columns = new ArrayList<>();
+        columns.add("learning rate");
+        result.runs().forEach(r -> columns.add(Double.toString(r.learningRate())));
+        List<List<Object>> rows = rows(result, full ? Integer.MAX_VALUE : SHOWN_ROWS);
+        if (format == Format.csv) {
+            Tables.print(out, format, columns, rows);
+            return;
+        }
+        out.println(heading(result, base));
+        if (format == Format.markdown) {
+            out.println();
+        }
+        Tables.print(out, format, columns, rows);
+        if (format == Format.markdown) {
+            out.println();
+        }
+        out.println(finalMeaning(base.epochs()));
+        if (!result.notRun().isEmpty()) {
+            out.println("not run: " + result.notRun() + " (a chained sweep stops where a run fails: there are no final weights to continue from)");
+        }
+    }
+
+    static String heading(SweepResult result, RunConfig base) {
+        return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + base.name() + "' (" + base.network().shape()
+                + "), " + base.epochs() + " epochs each, " + (result.chained()
+                ? "chained: each learning rate continues from the previous run's final weights"
+                : "independent: every learning rate starts from the same initial weights");
+    }
+
+    static String finalMeaning(int epochs) {
+        return "final weights: after the last update (epoch " + (epochs - 1) + "'s); final error and outputs: from the last epoch's"
+                + " forward pass (epoch " + (epochs - 1) + ", before its update).";
+    }
+
+    static List<List<Object>> rows(SweepResult result, int shown) {
+        List<SweepRun> runs = result.runs();
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(row("run", runs.stream().map(r -> (Object) r.runId()).toList()));
+        rows.add(row("started from", runs.stream().map(r -> (Object) r.startedFrom()).toList()));
+        if (!runs.stream().allMatch(SweepRun::completed)) {
+            rows.add(row("status", runs.stream().map(r -> (Object) r.status()).toList()));
+        }
+        Network network = runs.get(0).started().config().network();
+        Parameters first = runs.get(0).finalParameters();
+        addValueRows(rows, runs, "w", first.weightCount(), shown, (r, i) -> r.finalParameters().weight(i));
+        addValueRows(rows, runs, "b", first.biasCount(), shown, (r, i) -> r.finalParameters().bias(i));
+        rows.add(row("final error", runs.stream().map(r -> r.completed() ? (Object) r.finalError() : null).toList()));
+        int samples = runs.get(0).started().config().data().sampleCount();
+        int outputs = network.outputs();
+        int shownOutputs = Math.min(samples * outputs, shown);
+        for (int k = 0; k < shownOutputs; k++) {
+            int sample = k / outputs;
+            int output = k % outputs;
+            String label = "a_o" + (output + 1) + (samples > 1 ? " (sample " + (sample + 1) + ")" : "");
+            rows.add(row(label, runs.stream().map(r -> r.completed() ? (Object) r.finalOutput(sample, output) : null).toList()));
+        }
+        if (shownOutputs < samples * outputs) {
+            rows.add(row("…", runs.stream().map(r -> (Object) ((samples * outputs - shownOutputs) + " more outputs: --format csv or json")).toList()));
+        }
+        return rows;
+    }
+
+    private interface Value {
+        double of(SweepRun run, int index);
+    }
+
+    private static void addValueRows(List<List<Object>> rows, List<SweepRun> runs, String prefix, int count, int shown, Value value) {
+        for (int i = 0; i < Math.min(count, shown); i++) {
+            int index = i;
+            rows.add(row(prefix + (i + 1), runs.stream().map(r -> r.completed() ? (Object) value.of(r, index) : null).toList()));
+        }
+        if (count > shown) {
+            rows.add(row("…", runs.stream().map(r -> (Object) ((count - shown) + " more: --format csv or json")).toList()));
+        }
+    }
+
+    private static List<Object> row(String label, List<Object> values) {
+        List<Object> row = new ArrayList<>(values.size() + 1);
+        row.add(label);
+        row.addAll(values);
+        return row;
+    }
+
+    static String json(SweepResult result, RunConfig base) {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("sweepId", result.sweepId());
+            g.writeBooleanField("chained", result.chained());
+            g.writeStringField("network", base.network().shape());
+            g.writeNumberField("epochs", base.epochs());
+            g.writeStringField("final", finalMeaning(base.epochs()));
+            g.writeArrayFieldStart("runs");
+            for (SweepRun r : result.runs()) {
+                g.writeStartObject();
+                g.writeNumberField("runId", r.runId());
+                g.writeStringField("name", r.started().config().name());
+                g.writeNumberField("learningRate", r.learningRate());
+                g.writeStringField("startedFrom", r.startedFrom());
+                g.writeFieldName("parentRunId");
+                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().parentRunId());
+                g.writeFieldName("forkEpoch");
+                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().forkEpoch());
+                g.writeStringField("status", r.completed() ? "completed" : r.status());
+                g.writeNumberField("epochsRecorded", r.epochsRecorded());
+                if (r.completed()) {
+                    g.writeFieldName("finalWeights");
+                    Tables.writeValue(g, r.finalParameters().weights());
+                    g.writeFieldName("finalBiases");
+                    Tables.writeValue(g, r.finalParameters().biases());
+                    g.writeFieldName("finalError");
+                    Tables.writeValue(g, r.finalError());
+                    g.writeArrayFieldStart("finalOutputs");
+                    Network network = r.started().config().network();
+                    for (int sample = 0; sample < r.started().config().data().sampleCount(); sample++) {
+                        double[] outputs = new double[network.outputs()];
+                        for (int o = 0; o < outputs.length; o++) {
+                            outputs[o] = r.finalOutput(sample, o);
+                        }
+                        Tables.writeValue(g, outputs);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeFieldName("notRun");
+            Tables.writeValue(g, result.notRun());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return s.toString();
+    }
+}
