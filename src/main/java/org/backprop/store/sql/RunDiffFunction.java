@@ -133,7 +133,7 @@ public final class RunDiffFunction {
 
         private ByteBuffer at(int epoch) throws SQLException {
             if (row == null || epoch < row.first() || epoch > row.last()) {
-                row = stored.row(stored.rowOf(epoch)[0]);
+                row = stored.row(stored.rowHolding(epoch).first());
             }
             ByteBuffer buffer = ByteBuffer.wrap(row.payload());
             buffer.position((epoch - row.first()) * codec.epochBytes());

@@ -1,4 +1,4 @@
--- Schema 3: learning-rate sweeps and the run_diff comparison.
+-- Schema 6: learning-rate sweeps and the run_diff comparison.
 -- A sweep groups runs (run_started.sweep_id); its id comes from an identity column, so two processes starting
 -- sweeps at once never share one. Like the events, a sweep row is never changed.
 CREATE TABLE sweeps (
