@@ -14,13 +14,16 @@ import picocli.CommandLine.Option;
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in an H2 store.",
             "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
-        subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, ReplayCommand.class, StateCommand.class,
+            VerifyCommand.class, ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  backprop train                      the seed tutorial's run: 2-2-2, learning rate 0.1, 100 epochs",
             "  backprop train --lr 0.5 --epochs 1000",
             "  backprop train --config scripts/examples/xor.json",
             "  backprop runs",
             "  backprop sql \"SELECT * FROM epoch_sheet WHERE epoch < 3\"",
+            "  backprop replay 1 --epoch 0",
+            "  backprop verify",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change)."})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
