@@ -2,6 +2,7 @@ package org.backprop.replay;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.backprop.events.DamagedRunException;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventStore;
@@ -52,7 +53,11 @@ public final class Replay {
 
     public EpochRecorded epoch(int epoch) {
         checkEpoch(epoch);
-        return store.epochs(runId(), epoch, epoch).get(0);
+        List<EpochRecorded> one = store.epochs(runId(), epoch, epoch);
+        if (one.isEmpty()) {
+            throw DamagedRunException.missingEpoch(runId(), epoch, epochCount);
+        }
+        return one.get(0);
     }
 
     /** Hands the epochs {@code from..to} to {@code action} in order, reading a few megabytes at a time. */
@@ -63,8 +68,18 @@ public final class Replay {
             throw new UnknownRunException("the range " + from + " to " + to + " of run " + runId() + " is empty: give the lower epoch first");
         }
         for (int a = from; a <= to; a += chunk) {
-            List<EpochRecorded> epochs = store.epochs(runId(), a, (int) Math.min(to, (long) a + chunk - 1));
-            epochs.forEach(action);
+            int b = (int) Math.min(to, (long) a + chunk - 1);
+            int expected = a;
+            for (EpochRecorded e : store.epochs(runId(), a, b)) {
+                if (e.epoch() != expected) {
+                    throw DamagedRunException.missingEpoch(runId(), expected, epochCount);
+                }
+                action.accept(e);
+                expected++;
+            }
+            if (expected != b + 1) {
+                throw DamagedRunException.missingEpoch(runId(), expected, epochCount);
+            }
         }
     }
 

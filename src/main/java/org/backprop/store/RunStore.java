@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.backprop.events.CanonicalConfig;
+import org.backprop.events.DamagedRunException;
 import org.backprop.events.EpochBlock;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
@@ -265,10 +266,13 @@ public final class RunStore implements EventStore {
         }
         EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
         return handle.createQuery("""
-                SELECT first_epoch, payload FROM epoch_blocks
+                SELECT first_epoch, payload, last_epoch FROM epoch_blocks
                 WHERE run_id = :id AND first_epoch <= :epoch ORDER BY first_epoch DESC LIMIT 1""")
                 .bind("id", runId).bind("epoch", epoch)
                 .map((rs, ctx) -> {
+                    if (rs.getInt(3) < epoch) {
+                        throw DamagedRunException.missingEpoch(runId, epoch, count);
+                    }
                     ByteBuffer payload = ByteBuffer.wrap(rs.getBytes(2));
                     payload.position((epoch - rs.getInt(1)) * codec.epochBytes());
                     return codec.readParameters(payload);

@@ -135,6 +135,14 @@ class TamperTest {
         assertEquals(1, r.exitCode(), r.out() + r.err());
         assertEquals("run 1 'seed': DIFFERS: epochs " + middle.first() + " to " + middle.last() + " are missing; the first event"
                 + " whose hash no longer matches is epoch " + (middle.last() + 1), r.out().strip());
+        String missing = "backprop: run 1 has no stored epoch " + middle.first() + ", though its epochs run to 999: the store was changed"
+                + " behind the application's back ('backprop verify 1' says what differs)";
+        for (String[] args : List.of(new String[] {"replay", "1", "--epoch", String.valueOf(middle.first())},
+                new String[] {"state", "1", "--epoch", String.valueOf(middle.first())}, new String[] {"replay", "1", "--format", "csv"})) {
+            Cli.Result damaged = cli.run(args);
+            assertEquals(1, damaged.exitCode(), String.join(" ", args));
+            assertEquals(missing, damaged.err().strip(), String.join(" ", args));
+        }
     }
 
     @Test
