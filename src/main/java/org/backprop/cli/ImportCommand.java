@@ -104,8 +104,8 @@ final class ImportCommand implements Callable<Integer> {
 
         private void check(EventLines.Line line, String problem) {
             if (problem != null) {
-                throw new BadInputException(file + " line " + line.number() + ": " + problem
-                        + ", so the file was changed after it was exported; nothing was imported (export the run again)");
+                throw new BadInputException(file + " line " + line.number() + ": " + problem + ", so the file is not what its run"
+                        + " recorded (it was changed after export, or exported from a damaged store); nothing was imported");
             }
         }
 

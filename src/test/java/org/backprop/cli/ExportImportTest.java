@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExportImportTest {
+    private static final String REFUSED = ", so the file is not what its run recorded (it was changed after export, or exported from a"
+            + " damaged store); nothing was imported";
+
     @TempDir
     Path dir;
 
@@ -169,21 +172,21 @@ class ExportImportTest {
         assertFalse(edited.get(29).equals(line30));
         Path tampered = dir.resolve("tampered.jsonl");
         Files.write(tampered, edited);
-        assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 30: the hash of epoch 28 does not match its values,"
-                + " so the file was changed after it was exported; nothing was imported (export the run again)");
+        assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 30: the hash of epoch 28 does not match its values"
+                + REFUSED);
         assertFalse(Files.exists(target.resolve("store.mv.db")), "not even an empty store was made");
 
         List<String> gap = new ArrayList<>(lines);
         gap.remove(10);
         Files.write(tampered, gap);
-        assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 11: epoch 9 is missing before epoch 10,"
-                + " so the file was changed after it was exported; nothing was imported (export the run again)");
+        assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 11: epoch 9 is missing before epoch 10"
+                + REFUSED);
 
         List<String> renamed = new ArrayList<>(lines);
         renamed.set(0, renamed.get(0).replace("\"name\":\"seed\"", "\"name\":\"forged\""));
         Files.write(tampered, renamed);
         assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 1: the hash of run 1's start event does not match"
-                + " its configuration, so the file was changed after it was exported; nothing was imported (export the run again)");
+                + " its configuration" + REFUSED);
 
         assertEquals(0, other.run("train", "--epochs", "2").exitCode());
         List<String> lastChanged = new ArrayList<>(lines);
@@ -193,7 +196,7 @@ class ExportImportTest {
         assertFalse(lastChanged.get(lastChanged.size() - 1).equals(end));
         Files.write(tampered, lastChanged);
         assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 42: the hash of the end event does not match"
-                + " its values, so the file was changed after it was exported; nothing was imported (export the run again)");
+                + " its values" + REFUSED);
         assertEquals(2, other.run("runs", "--format", "csv").lines().size(), "the store still holds only its own run");
     }
 
