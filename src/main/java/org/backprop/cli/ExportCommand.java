@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -73,9 +74,11 @@ final class ExportCommand implements Callable<Integer> {
             }
             Path part = null;
             try {
-                // Written beside the target, then moved over it: a failure leaves any old file as it was.
-                part = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-                try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8)))) {
+                // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
+                // createTempFile, whose owner-only permissions the export would keep.
+                part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+                try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
                     write(runStore, replay, out);
                     if (out.checkError()) {
                         throw new IOException("writing " + part + " failed");

@@ -32,11 +32,27 @@ final class StoredEvents {
         return new StoredRun(started, start.config(), start.hash(), end.map(End::event), end.map(End::hash).orElse(null));
     }
 
-    /** Streams the rows one at a time, so a long run is never held in memory whole. */
+    /**
+     * Reads the rows one query each, keyed on the next first epoch: H2 builds a query's whole result before it hands out
+     * the first row (in memory up to thousands of rows), so one query over a long run would copy the run first.
+     */
     static void forEachBlock(Handle h, long runId, Consumer<EpochBlock> action) {
-        h.createQuery("SELECT first_epoch, last_epoch, payload, hashes FROM epoch_blocks WHERE run_id = :id ORDER BY first_epoch")
-                .bind("id", runId)
-                .map((rs, ctx) -> new EpochBlock(runId, rs.getInt(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)))
-                .forEach(action);
+        int from = Integer.MIN_VALUE;
+        while (true) {
+            Optional<EpochBlock> block = h.createQuery("""
+                    SELECT first_epoch, last_epoch, payload, hashes FROM epoch_blocks
+                    WHERE run_id = :id AND first_epoch >= :from ORDER BY first_epoch LIMIT 1""")
+                    .bind("id", runId).bind("from", from)
+                    .map((rs, ctx) -> new EpochBlock(runId, rs.getInt(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)))
+                    .findOne();
+            if (block.isEmpty()) {
+                return;
+            }
+            action.accept(block.get());
+            if (block.get().firstEpoch() == Integer.MAX_VALUE) {
+                return;
+            }
+            from = block.get().firstEpoch() + 1;
+        }
     }
 }

@@ -74,6 +74,8 @@ class ExportImportTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".part")).toList(), "no partial file is left behind");
         }
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out), "the export is as readable as any new file");
     }
 
     @Test
