@@ -12,6 +12,10 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class EventHashes {
     public static final int LENGTH = 32;
+    /** The status a completed run's terminal event is stored and hashed with. */
+    public static final String COMPLETED = "completed";
+    /** The status a failed run's terminal event is stored and hashed with. */
+    public static final String FAILED = "failed";
 
     private final MessageDigest digest;
     private final ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + 1).order(ByteOrder.LITTLE_ENDIAN);
@@ -45,6 +49,21 @@ public final class EventHashes {
         } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Hash of a start event: its canonical configuration and its initial parameters. */
+    public byte[] start(RunStarted started) {
+        return start(CanonicalConfig.json(started).getBytes(StandardCharsets.UTF_8), EpochCodec.pack(started.config().initial()));
+    }
+
+    /** Hash of a terminal event that follows the event hashed {@code previous}. */
+    public byte[] end(byte[] previous, RunEvent end) {
+        return switch (end) {
+            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()));
+            case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null);
+            case RunStarted s -> throw new IllegalArgumentException("a start event does not end a run: " + s);
+            case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end a run: " + e);
+        };
     }
 
     public byte[] end(byte[] previous, String status, int epoch, String reason, byte[] finalParameters) {

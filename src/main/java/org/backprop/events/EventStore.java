@@ -1,7 +1,9 @@
 package org.backprop.events;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 
@@ -34,6 +36,26 @@ public interface EventStore extends AutoCloseable {
 
     /** The runs of a sweep in the order they were started; empty when the store has no such sweep. */
     List<Long> sweepRuns(long sweepId);
+
+    /** The ids of every run in the store, oldest first. */
+    List<Long> runIds();
+
+    /** The run's start and terminal events exactly as stored, with their stored hashes. */
+    StoredRun stored(long runId);
+
+    /**
+     * Hands the run's stored rows of epochs to {@code action} one at a time, in order of first epoch, exactly as stored:
+     * a row someone removed or added behind the application's back shows up as a gap or an overlap.
+     */
+    void forEachBlock(long runId, Consumer<EpochBlock> action);
+
+    /**
+     * Appends a run recorded elsewhere as a new run of this store, all in one transaction: its configuration and start
+     * time, then {@code rest} in order (its epochs, then at most one terminal event, each keeping its own time). The run
+     * gets a new id and a hash chain of its own; its lineage and sweep are not carried over, as they name runs of
+     * the other store. If {@code rest} throws, nothing is written.
+     */
+    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest);
 
     @Override
     void close();

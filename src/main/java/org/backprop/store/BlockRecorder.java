@@ -14,6 +14,7 @@ import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventHashes;
 import org.backprop.events.RunCompleted;
+import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
@@ -286,6 +287,17 @@ final class BlockRecorder implements RunRecorder {
         RunFailed failed = new RunFailed(started.runId(), epoch, reason, now());
         insertEnd("failed", epoch, reason, null, failed.endedAt());
         return failed;
+    }
+
+    /** Ends the run with a terminal event made elsewhere, keeping its time: how an imported run ends. */
+    void end(RunEvent event) {
+        flush();
+        switch (event) {
+            case RunCompleted done -> insertEnd(EventHashes.COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
+            case RunFailed failed -> insertEnd(EventHashes.FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
+            case RunStarted s -> throw new IllegalArgumentException("a start event does not end run " + started.runId());
+            case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end run " + started.runId());
+        }
     }
 
     private static Instant now() {

@@ -17,8 +17,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.backprop.events.CanonicalConfig;
+import org.backprop.events.DamagedRunException;
+import org.backprop.events.EpochBlock;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventHashes;
@@ -29,6 +34,7 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.StoredRun;
 import org.backprop.events.UnknownRunException;
 import org.backprop.model.Activation;
 import org.backprop.model.Dataset;
@@ -96,11 +102,15 @@ public final class RunStore implements EventStore {
     }
 
     private static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId) {
+        return insertStart(writer, config, lineage, sweepId, Instant.now());
+    }
+
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, Instant createdAt) {
         EventHashes hashes = new EventHashes();
         for (int attempt = 0; ; attempt++) {
             long runId = writer.createQuery("SELECT COALESCE(MAX(run_id), 0) + 1 FROM run_started").mapTo(Long.class).one();
             // Whole microseconds, so the instant reads back from the database exactly as it was hashed.
-            RunStarted started = new RunStarted(runId, config, lineage, sweepId, Instant.now().truncatedTo(ChronoUnit.MICROS));
+            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS));
             String json = CanonicalConfig.json(started);
             byte[] initial = EpochCodec.pack(config.initial());
             byte[] hash = hashes.start(json.getBytes(StandardCharsets.UTF_8), initial);
@@ -237,13 +247,14 @@ public final class RunStore implements EventStore {
         RunStarted started = started(runId);
         int weights = started.config().network().weightCount();
         return handle.createQuery("SELECT * FROM run_ended WHERE run_id = :id").bind("id", runId)
-                .map((rs, ctx) -> {
-                    Instant at = rs.getObject("ended_at", OffsetDateTime.class).toInstant();
-                    RunEvent event = "completed".equals(rs.getString("status"))
-                            ? new RunCompleted(runId, rs.getInt("epoch"), EpochCodec.unpack(rs.getBytes("final_parameters"), weights), at)
-                            : new RunFailed(runId, rs.getInt("epoch"), rs.getString("reason"), at);
-                    return event;
-                }).findOne();
+                .map((rs, ctx) -> readEnd(rs, runId, weights)).findOne();
+    }
+
+    static RunEvent readEnd(ResultSet rs, long runId, int weights) throws SQLException {
+        Instant at = rs.getObject("ended_at", OffsetDateTime.class).toInstant();
+        return "completed".equals(rs.getString("status"))
+                ? new RunCompleted(runId, rs.getInt("epoch"), EpochCodec.unpack(rs.getBytes("final_parameters"), weights), at)
+                : new RunFailed(runId, rs.getInt("epoch"), rs.getString("reason"), at);
     }
 
     @Override
@@ -268,7 +279,10 @@ public final class RunStore implements EventStore {
                 int bytes = (started.config().network().weightCount() + started.config().network().biasCount()) * Double.BYTES;
                 return codec.readParameters(ByteBuffer.wrap(stored.slice(row, (epoch - row.first()) * codec.epochBytes(), bytes)));
             }
-            int count = row == null ? 0 : row.last() + 1;
+            int count = epochCount(runId);
+            if (epoch >= 0 && epoch < count) {
+                throw DamagedRunException.missingEpoch(runId, epoch, count);
+            }
             if (epoch == count && count > 0) {
                 EpochRecorded last = epochs(runId, count - 1, count - 1).get(0);
                 return last.after(started.config().learningRate(), started.config().network().trainBiases());
@@ -317,6 +331,30 @@ public final class RunStore implements EventStore {
     public synchronized Optional<Boolean> sweepChained(long sweepId) {
         return handle.createQuery("SELECT chained FROM sweeps WHERE sweep_id = :sweep").bind("sweep", sweepId)
                 .mapTo(Boolean.class).findOne();
+    }
+
+    @Override
+    public synchronized List<Long> runIds() {
+        return StoredEvents.runIds(handle);
+    }
+
+    @Override
+    public synchronized StoredRun stored(long runId) {
+        return StoredEvents.stored(handle, started(runId));
+    }
+
+    @Override
+    public synchronized void forEachBlock(long runId, Consumer<EpochBlock> action) {
+        RunStarted started = started(runId);
+        int epochBytes = new EpochCodec(started.config().network(), started.config().data().sampleCount()).epochBytes();
+        StoredEvents.forEachBlock(handle, runId, epochBytes, action);
+    }
+
+    @Override
+    public RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
+        try (Handle writer = jdbi.open()) {
+            return RunImporter.importRun(writer, original, rest);
+        }
     }
 
     /** Every run, oldest first, as the {@code runs} view shows them. */

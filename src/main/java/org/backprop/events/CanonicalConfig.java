@@ -1,16 +1,18 @@
-package org.backprop.store;
+package org.backprop.events;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.backprop.events.RunStarted;
 import org.backprop.model.RunConfig;
 
-/** The start event's configuration as canonical JSON: fixed field order, doubles in Java's shortest round-trip form. */
-final class CanonicalConfig {
+/**
+ * The start event's configuration as canonical JSON: fixed field order, doubles in Java's shortest round-trip form.
+ * Its UTF-8 bytes are what the start event's hash covers, so it must never change for an existing store.
+ */
+public final class CanonicalConfig {
     private CanonicalConfig() {
     }
 
-    static String json(RunStarted started) {
+    public static String json(RunStarted started) {
         RunConfig c = started.config();
         StringBuilder b = new StringBuilder(256);
         b.append("{\"runId\":").append(started.runId());

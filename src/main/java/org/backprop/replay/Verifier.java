@@ -1,0 +1,256 @@
+package org.backprop.replay;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import org.backprop.events.CanonicalConfig;
+import org.backprop.events.EpochBlock;
+import org.backprop.events.EpochCodec;
+import org.backprop.events.EventHashes;
+import org.backprop.events.EventStore;
+import org.backprop.events.RunCompleted;
+import org.backprop.events.RunEvent;
+import org.backprop.events.RunFailed;
+import org.backprop.events.RunStarted;
+import org.backprop.events.StoredRun;
+import org.backprop.model.Backprop;
+import org.backprop.model.EpochValues;
+import org.backprop.model.Parameters;
+import org.backprop.model.RunConfig;
+
+/**
+ * Checks recorded runs against themselves: re-executes each from its start event and compares every stored double bit
+ * for bit, checks that no epoch is missing or recorded twice, and recomputes the hash chain to find the first event
+ * changed behind the application's back.
+ */
+public final class Verifier {
+    private final EventStore store;
+
+    public Verifier(EventStore store) {
+        this.store = store;
+    }
+
+    public Verification verify(long runId) {
+        StoredRun stored;
+        try {
+            stored = store.stored(runId);
+        } catch (RuntimeException e) {
+            // A start row edited into nonsense cannot even be read back: that is a finding, not a crash.
+            return new Verification(runId, "?", store.epochCount(runId), "unreadable",
+                    "the start event cannot be read back (" + e.getMessage() + ")", "the start event");
+        }
+        Check check = new Check(stored);
+        store.forEachBlock(runId, check);
+        return check.finish();
+    }
+
+    /** The state of one run's check as its stored rows go by. */
+    private static final class Check implements Consumer<EpochBlock> {
+        private final StoredRun stored;
+        private final RunConfig config;
+        private final ValueNames names;
+        private final int epochBytes;
+        private final EventHashes hashes = new EventHashes();
+        private final EpochValues values;
+        private final double[] w;
+        private final double[] b;
+        private byte[] previous;
+        private byte[] current = new byte[EventHashes.LENGTH];
+        private int expected;
+        private boolean comparing = true;
+        private String difference;
+        private String brokenHash;
+
+        Check(StoredRun stored) {
+            this.stored = stored;
+            RunStarted started = stored.started();
+            this.config = started.config();
+            this.names = new ValueNames(config);
+            this.epochBytes = new EpochCodec(config.network(), config.data().sampleCount()).epochBytes();
+            this.values = new EpochValues(config.network(), config.data().sampleCount());
+            this.w = config.initial().weights();
+            this.b = config.initial().biases();
+            this.previous = hashes.start(started);
+            if (!CanonicalConfig.json(started).equals(stored.config())) {
+                differ("the start event's stored configuration text no longer matches its columns");
+            }
+            if (!Arrays.equals(previous, stored.startHash())) {
+                brokenHash = "the start event";
+            }
+        }
+
+        private void differ(String what) {
+            if (difference == null) {
+                difference = what;
+            }
+            comparing = false;
+        }
+
+        private void hashBroken(String event) {
+            if (brokenHash == null) {
+                brokenHash = event;
+            }
+        }
+
+        @Override
+        public void accept(EpochBlock block) {
+            int first = block.firstEpoch();
+            int last = block.lastEpoch();
+            if (first > expected) {
+                differ(range(expected, first - 1) + " missing");
+            } else if (first < expected) {
+                differ(range(first, Math.min(last, expected - 1)) + " recorded twice");
+            }
+            int count = block.epochCount();
+            byte[] payload = block.payload();
+            byte[] storedHashes = block.hashes();
+            if (count < 1 || payload.length != (long) count * epochBytes || storedHashes.length != count * EventHashes.LENGTH) {
+                differ("the stored row of epochs " + first + " to " + last + " holds " + payload.length + " bytes of values and "
+                        + storedHashes.length + " of hashes, not " + (long) Math.max(count, 0) * epochBytes + " and "
+                        + Math.max(count, 0) * EventHashes.LENGTH);
+                hashBroken("epoch " + first);
+                expected = Math.max(expected, last + 1);
+                return;
+            }
+            ByteBuffer p = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < count; i++) {
+                int epoch = first + i;
+                hashes.epoch(previous, 0, epoch, payload, i * epochBytes, epochBytes, current, 0);
+                int h = i * EventHashes.LENGTH;
+                if (!Arrays.equals(current, 0, EventHashes.LENGTH, storedHashes, h, h + EventHashes.LENGTH)) {
+                    hashBroken("epoch " + epoch);
+                }
+                byte[] t = previous;
+                previous = current;
+                current = t;
+                if (comparing) {
+                    reexecute(epoch, p, i * epochBytes);
+                }
+            }
+            expected = Math.max(expected, last + 1);
+        }
+
+        private static String range(int from, int to) {
+            return from == to ? "epoch " + from + " is" : "epochs " + from + " to " + to + " are";
+        }
+
+        private void reexecute(int epoch, ByteBuffer payload, int offset) {
+            Backprop.compute(config.network(), config.data(), w, b, values);
+            int bad = firstDifference(payload, offset);
+            if (bad >= 0) {
+                differ("epoch " + epoch + ": " + names.describe(bad) + " is " + payload.getDouble(offset + bad * Double.BYTES)
+                        + " in the store but re-executes to " + recomputed(bad));
+                return;
+            }
+            // Compared with the stored epoch already: update them in place with the sums training does.
+            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
+        }
+
+        /** Index in the canonical epoch layout of the first stored double whose bits differ from re-execution, or -1. */
+        private int firstDifference(ByteBuffer payload, int offset) {
+            int base = 0;
+            for (double[] segment : segments()) {
+                for (int i = 0; i < segment.length; i++) {
+                    long storedBits = payload.getLong(offset + (base + i) * Double.BYTES);
+                    if (storedBits != Double.doubleToRawLongBits(segment[i])) {
+                        return base + i;
+                    }
+                }
+                base += segment.length;
+            }
+            return -1;
+        }
+
+        private double[][] segments() {
+            return new double[][] {w, b, values.netInputs, values.activations, values.deltas, values.weightGradients,
+                values.biasGradients, {values.loss}};
+        }
+
+        private double recomputed(int index) {
+            int i = index;
+            for (double[] segment : segments()) {
+                if (i < segment.length) {
+                    return segment[i];
+                }
+                i -= segment.length;
+            }
+            throw new IndexOutOfBoundsException(index);
+        }
+
+        Verification finish() {
+            RunStarted started = stored.started();
+            int count = expected;
+            if (count > config.epochs()) {
+                differ(count + " epochs are recorded but the run planned only " + config.epochs());
+            }
+            String end = "no end event (running or interrupted)";
+            if (stored.end().isPresent()) {
+                RunEvent event = stored.end().get();
+                end = switch (event) {
+                    case RunCompleted done -> {
+                        checkEnd(done.epochs(), count, "completed after " + done.epochs() + " epochs");
+                        if (comparing) {
+                            checkFinal(done.finalParameters());
+                        }
+                        yield "completed";
+                    }
+                    case RunFailed failed -> {
+                        checkEnd(failed.epoch(), count, "failed at epoch " + failed.epoch());
+                        if (comparing) {
+                            checkFailure(failed.epoch());
+                        }
+                        yield "failed at epoch " + failed.epoch();
+                    }
+                    default -> throw new IllegalStateException("a run ends completed or failed, not " + event);
+                };
+                if (!Arrays.equals(hashes.end(previous, event), stored.endHash())) {
+                    hashBroken("the end event");
+                }
+            }
+            return new Verification(started.runId(), config.name(), count, end, difference, brokenHash);
+        }
+
+        /** The terminal event names the epoch after the last one recorded; {@code how} says how the run ended. */
+        private void checkEnd(int endEpoch, int count, String how) {
+            if (endEpoch > count) {
+                differ(range(count, endEpoch - 1) + " missing (the run " + how + ")");
+            } else if (endEpoch < count) {
+                differ("the run is recorded as " + how + ", but " + count + " epochs are recorded");
+            }
+        }
+
+        private void checkFinal(Parameters recorded) {
+            double[][] stored = {recorded.weights(), recorded.biases()};
+            double[][] mine = {w, b};
+            for (int s = 0; s < 2; s++) {
+                if (stored[s].length != mine[s].length) {
+                    differ("the end event holds " + stored[s].length + (s == 0 ? " weights" : " biases") + ", not " + mine[s].length);
+                    return;
+                }
+                for (int i = 0; i < mine[s].length; i++) {
+                    if (Double.doubleToRawLongBits(stored[s][i]) != Double.doubleToRawLongBits(mine[s][i])) {
+                        int k = s == 0 ? i : w.length + i;
+                        differ("the end event: final " + names.parameter(k) + " is " + stored[s][i] + " in the store but re-executes to " + mine[s][i]);
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** A run recorded as failed must really produce a value that is not finite in that epoch. */
+        private void checkFailure(int epoch) {
+            Backprop.compute(config.network(), config.data(), w, b, values);
+            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
+            for (double[] segment : new double[][] {values.netInputs, values.activations, values.deltas, values.weightGradients,
+                values.biasGradients, {values.loss}, w, b}) {
+                for (double x : segment) {
+                    if (!Double.isFinite(x)) {
+                        return;
+                    }
+                }
+            }
+            differ("the run is recorded as failed at epoch " + epoch + ", but that epoch re-executes to finite values");
+        }
+    }
+}
