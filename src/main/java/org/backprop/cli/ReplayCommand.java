@@ -6,7 +6,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.backprop.sweep.RunHistory;
 import org.backprop.events.UnknownRunException;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
@@ -28,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop replay 1                             every epoch of run 1",
             "  backprop replay 1 --epoch 0                   the seed's worked epoch",
             "  backprop replay 1 --from 10 --to 12 --format csv",
-            "  backprop replay seed --step                   Enter: next, b: back, a number: jump, q: quit"})
+            "  backprop replay seed --step                   Enter: next, b: back, a number: jump, q: quit",
+            "  backprop replay 7 --with-history              a fork's parent epochs up to the fork, then its own"})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
@@ -52,6 +56,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "table (default), or csv / json with one row per epoch (the epoch_sheet columns for 2-2-2 runs, plus delta_ and after_ of every weight).")
     Format format = Format.table;
 
+    @Option(names = "--with-history",
+            description = "For a fork: first the epochs of the runs it came from, up to where it was forked, then its own; --epoch, --from and --to then count along that history.")
+    boolean withHistory;
+
     @Option(names = "--step", description = "On a terminal, one epoch at a time: Enter next, b previous, a number jumps, q quits. Elsewhere a plain replay.")
     boolean step;
 
@@ -66,7 +74,16 @@ final class ReplayCommand implements Callable<Integer> {
         if (step && format != Format.table) {
             throw new BadInputException("--step shows epochs as tables: leave out --format " + format);
         }
+        if (withHistory && step) {
+            throw new BadInputException("--step walks one run: leave out --with-history, or --step");
+        }
         PrintWriter out = spec.commandLine().getOut();
+        if (withHistory) {
+            try (RunStore runStore = store.open()) {
+                replayHistory(runStore, runStore.resolve(run), out);
+                return 0;
+            }
+        }
         try (RunStore runStore = store.open()) {
             Replay replay = new Replay(runStore, runStore.resolve(run));
             if (replay.epochCount() == 0) {
@@ -95,6 +112,61 @@ final class ReplayCommand implements Callable<Integer> {
                 replay.forEach(first, last, table::print);
             }
             return 0;
+        }
+    }
+
+    /** The fork's history: each stretch of the runs it came from, then its own epochs, numbered along the history. */
+    private void replayHistory(RunStore runStore, long runId, PrintWriter out) {
+        List<RunHistory.Segment> segments = RunHistory.segments(runStore, runId);
+        int total = segments.stream().mapToInt(RunHistory.Segment::length).sum();
+        if (total == 0) {
+            throw new UnknownRunException("run " + runId + " and the runs it came from have no epochs recorded: there is nothing to replay");
+        }
+        int first = epoch != null ? epoch : from != null ? from : 0;
+        int last = epoch != null ? epoch : to != null ? to : total - 1;
+        for (int e : new int[] {first, last}) {
+            if (e < 0 || e >= total) {
+                throw new UnknownRunException("the history of run " + runId + " has no epoch " + e + " (its epochs are 0 to " + (total - 1) + ")");
+            }
+        }
+        if (first > last) {
+            throw new BadInputException("--from " + first + " is after --to " + last + ": give the lower epoch first");
+        }
+        RowStream rows = null;
+        try {
+            for (RunHistory.Segment segment : segments) {
+                int historyFirst = Math.max(first, segment.historyStart());
+                int historyLast = Math.min(last, segment.historyStart() + segment.length() - 1);
+                if (historyFirst > historyLast) {
+                    continue;
+                }
+                int offset = segment.firstEpoch() - segment.historyStart();
+                Replay replay = new Replay(runStore, segment.runId());
+                if (format == Format.table) {
+                    out.printf("%nhistory epochs %d to %d: run %d's epochs %d to %d%n", historyFirst, historyLast, segment.runId(),
+                            historyFirst + offset, historyLast + offset);
+                    ReplayTable table = new ReplayTable(out, replay.started());
+                    table.header(replay.epochCount(), historyFirst + offset, historyLast + offset);
+                    replay.forEach(historyFirst + offset, historyLast + offset, table::print);
+                } else {
+                    EpochSheet sheet = new EpochSheet(replay.started(), true);
+                    if (rows == null) {
+                        List<String> columns = new ArrayList<>(List.of("history_epoch"));
+                        columns.addAll(sheet.columns());
+                        rows = RowStream.of(format, out, columns);
+                    }
+                    RowStream sink = rows;
+                    replay.forEach(historyFirst + offset, historyLast + offset, e -> {
+                        List<Object> row = new ArrayList<>(List.of((Object) (e.epoch() - offset)));
+                        row.addAll(sheet.row(e));
+                        sink.row(row);
+                    });
+                }
+            }
+        } finally {
+            if (rows != null) {
+                rows.close();
+            }
         }
     }
 

@@ -155,4 +155,30 @@ class ReplayCommandTest {
             assertTrue(eof.toString().contains("epoch 99 is the last one here"), eof.toString());
         }
     }
+
+    @Test
+    void replayWithHistoryShowsTheParentsEpochsUpToTheForkThenTheForksOwn() throws Exception {
+        Cli.Result fork = cli.run("fork", "1", "--at", "13", "--epochs", "20", "--lr", "0.5");
+        assertEquals(0, fork.exitCode(), fork.err());
+        Cli.Result history = cli.run("replay", "2", "--with-history", "--format", "csv");
+        assertEquals(0, history.exitCode(), history.err());
+        List<String> lines = history.lines();
+        assertEquals(1 + 13 + 20, lines.size(), history.out());
+        assertTrue(lines.get(0).startsWith("history_epoch,"), lines.get(0));
+        List<String> parent = cli.run("replay", "1", "--to", "12", "--format", "csv").lines();
+        List<String> own = cli.run("replay", "2", "--format", "csv").lines();
+        for (int e = 0; e < 13; e++) {
+            assertEquals(e + "," + parent.get(1 + e), lines.get(1 + e), "history epoch " + e + " is the parent's epoch " + e);
+        }
+        for (int e = 0; e < 20; e++) {
+            assertEquals((13 + e) + "," + own.get(1 + e), lines.get(14 + e), "history epoch " + (13 + e) + " is the fork's epoch " + e);
+        }
+        Cli.Result range = cli.run("replay", "2", "--with-history", "--from", "12", "--to", "13");
+        assertEquals(0, range.exitCode(), range.err());
+        assertTrue(range.out().contains("history epochs 12 to 12: run 1's epochs 12 to 12"), range.out());
+        assertTrue(range.out().contains("history epochs 13 to 13: run 2's epochs 0 to 0"), range.out());
+        Cli.Result outside = cli.run("replay", "2", "--with-history", "--epoch", "33");
+        assertEquals(2, outside.exitCode());
+        assertEquals("backprop: the history of run 2 has no epoch 33 (its epochs are 0 to 32)\n", outside.err());
+    }
 }
