@@ -284,6 +284,8 @@ class RunStoreTest {
             assertEquals(epochs.get(2).before(), store.parametersAt(id, 2));
             var last = store.query("SELECT gradient FROM gradients WHERE run_id = " + id + " AND epoch = 2 AND weight = 'b302'").rows();
             assertEquals(epochs.get(2).biasGradient(301), last.get(0).get(0));
+            var verified = new org.backprop.replay.Verifier(store).verify(id);
+            assertTrue(verified.ok(), verified.line());
         }
     }
 }
