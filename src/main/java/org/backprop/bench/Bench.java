@@ -99,6 +99,10 @@ public final class Bench {
         figure("startup.train", train, "s", null, 0);
         figure("startup.java_version", version, "s", null, 0);
         figure("startup.train_minus_java_version", train - version, "s", "<=", 0.45);
+        try (RunStore store = RunStore.open(StoreLocation.of(startStore.toString()))) {
+            // The same lookup on a 100-epoch run: state costs the same whatever the run's length.
+            figure("state.seed_100_epochs.median", stateMedianMillis(store, 100, quick ? 300 : 1000), "ms", null, 0);
+        }
 
         verdicts.forEach(System.out::println);
     }
