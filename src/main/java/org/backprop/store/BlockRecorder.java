@@ -8,6 +8,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.backprop.events.ConcurrentAppendException;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
@@ -18,19 +20,25 @@ import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Records one run on its own connection. Epochs are packed into rows of about {@value #ROW_BYTES} bytes (so that
  * reading one epoch back reads little else), and rows are committed together, whole, once a second or every
- * {@value #COMMIT_BYTES} bytes, whichever comes first.
+ * {@value #COMMIT_BYTES} bytes, whichever comes first. While it writes, the run's {@link WriterLease} names its session;
+ * when the connection breaks (the process serving the store exited) it reconnects and carries on where the store is.
  */
 final class BlockRecorder implements RunRecorder {
     static final int ROW_BYTES = 64 * 1024;
     static final int COMMIT_BYTES = 16 * 1024 * 1024;
     static final long COMMIT_NANOS = 1_000_000_000L;
+    /** Tries to reach the store again after a broken connection, over about {@value #RECONNECT_SECONDS} seconds. */
+    static final int RECONNECT_SECONDS = 20;
 
-    private final Handle handle;
+    private Handle handle;
+    private final Supplier<Handle> reconnect;
+    private final WriterLease lease;
     private final RunStarted started;
     private final EpochCodec codec;
     private final EventHashes hashes = new EventHashes();
@@ -51,7 +59,17 @@ final class BlockRecorder implements RunRecorder {
     }
 
     BlockRecorder(Handle handle, RunStarted started, int nextEpoch, byte[] lastHash) {
+        this(handle, null, null, started, nextEpoch, lastHash);
+    }
+
+    /**
+     * @param reconnect opens a new connection when this one breaks, or null to give up at once
+     * @param lease the run's writer claim, confirmed with every commit and given up at the end, or null for none
+     */
+    BlockRecorder(Handle handle, Supplier<Handle> reconnect, WriterLease lease, RunStarted started, int nextEpoch, byte[] lastHash) {
         this.handle = handle;
+        this.reconnect = reconnect;
+        this.lease = lease;
         this.started = started;
         this.codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
         this.epochsPerRow = Math.max(1, ROW_BYTES / codec.epochBytes());
@@ -115,30 +133,143 @@ final class BlockRecorder implements RunRecorder {
     public void flush() {
         sealRow();
         if (!pending.isEmpty()) {
-            try {
-                handle.useTransaction(h -> {
-                    PreparedBatch batch = h.prepareBatch("""
-                            INSERT INTO epoch_blocks (run_id, first_epoch, last_epoch, payload, hashes)
-                            VALUES (:run, :first, :last, :payload, :hashes)""");
-                    for (Block b : pending) {
-                        batch.bind("run", started.runId()).bind("first", b.first()).bind("last", b.last())
-                                .bind("payload", b.payload()).bind("hashes", b.hashes()).add();
-                    }
-                    batch.execute();
-                });
-            } catch (RuntimeException e) {
-                // The buffered epochs cannot follow what is stored any more; this recorder is done.
-                ended = true;
-                if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
-                    throw new ConcurrentAppendException("another writer appended to run " + started.runId()
-                            + " first (this writer expected epoch " + pending.get(0).first() + " to be next)", e);
+            write((h, retry) -> {
+                if (retry) {
+                    dropStoredBlocks(h);
                 }
-                throw e;
-            }
+                confirmLease(h);
+                PreparedBatch batch = h.prepareBatch("""
+                        INSERT INTO epoch_blocks (run_id, first_epoch, last_epoch, payload, hashes)
+                        VALUES (:run, :first, :last, :payload, :hashes)""");
+                for (Block b : pending) {
+                    batch.bind("run", started.runId()).bind("first", b.first()).bind("last", b.last())
+                            .bind("payload", b.payload()).bind("hashes", b.hashes()).add();
+                }
+                if (!pending.isEmpty()) {
+                    batch.execute();
+                }
+            });
             pending.clear();
             pendingBytes = 0;
         }
         lastCommit = System.nanoTime();
+    }
+
+    /** One transaction's work; {@code retry} is true when an earlier try may have been committed before the connection broke. */
+    @FunctionalInterface
+    private interface Work {
+        void run(Handle h, boolean retry);
+    }
+
+    /**
+     * Runs the work in one transaction. When the connection breaks it reconnects (backing off, for about
+     * {@value #RECONNECT_SECONDS} seconds) and runs it again; any other failure ends this recorder.
+     */
+    private void write(Work work) {
+        RuntimeException lost = null;
+        long deadline = System.nanoTime() + RECONNECT_SECONDS * 1_000_000_000L;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (lost != null) {
+                    reopen(attempt);
+                }
+                boolean retry = lost != null;
+                handle.useTransaction((HandleConsumer<RuntimeException>) h -> work.run(h, retry));
+                return;
+            } catch (RuntimeException e) {
+                if (reconnect == null || !isConnectionLost(e) || System.nanoTime() > deadline) {
+                    ended = true;
+                    throw translate(e, lost);
+                }
+                lost = e;
+            }
+        }
+    }
+
+    private void reopen(int attempt) {
+        try {
+            handle.close();
+        } catch (RuntimeException ignored) {
+            // The old connection is broken; closing it only tidies up.
+        }
+        try {
+            Thread.sleep(Math.min(2000L, 50L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reconnecting to the store for run " + started.runId(), e);
+        }
+        handle = reconnect.get();
+    }
+
+    private RuntimeException translate(RuntimeException e, RuntimeException lost) {
+        if (e instanceof ConcurrentAppendException || e instanceof StoreException) {
+            return e;
+        }
+        if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
+            return new ConcurrentAppendException("another writer appended to run " + started.runId()
+                    + " first (this writer expected epoch " + (pending.isEmpty() ? nextEpoch : pending.get(0).first()) + " to be next)", e);
+        }
+        if (isConnectionLost(e) && lost != null) {
+            return new StoreException("the connection to the store broke while recording run " + started.runId()
+                    + " and could not be made again within " + RECONNECT_SECONDS + " s: the run is interrupted; 'backprop resume "
+                    + started.runId() + "' continues it once the store is reachable", e);
+        }
+        return e;
+    }
+
+    /** True for the errors of a connection that broke or a database that closed under it (not for bad SQL or data). */
+    static boolean isConnectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String state = String.valueOf(sql.getSQLState());
+                int code = sql.getErrorCode();
+                if (state.startsWith("08") || code == org.h2.api.ErrorCode.CONNECTION_BROKEN_1 || code == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
+                        || code == org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == org.h2.api.ErrorCode.OBJECT_CLOSED) {
+                    return true;
+                }
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (isConnectionLost(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After a broken connection: the pending blocks the store already holds (the commit went through before the
+     * connection broke) are dropped, once their hashes are seen to be this writer's.
+     */
+    private void dropStoredBlocks(Handle h) {
+        int stored = RunStore.storedEpochs(h, started.runId());
+        int first = pending.get(0).first();
+        if (stored < first) {
+            throw new StoreException("the store lost epochs " + stored + " to " + (first - 1) + " of run " + started.runId()
+                    + " when the process serving it stopped: the run is interrupted; 'backprop resume " + started.runId()
+                    + "' computes them again");
+        }
+        while (!pending.isEmpty() && pending.get(0).first() < stored) {
+            Block b = pending.get(0);
+            Optional<byte[]> there = h.createQuery("SELECT hashes FROM epoch_blocks WHERE run_id = :run AND first_epoch = :first")
+                    .bind("run", started.runId()).bind("first", b.first()).mapTo(byte[].class).findOne();
+            if (there.isEmpty() || !Arrays.equals(there.get(), b.hashes())) {
+                throw new ConcurrentAppendException("another writer appended to run " + started.runId() + " while this one was reconnecting");
+            }
+            pending.remove(0);
+            pendingBytes -= b.payload().length;
+        }
+    }
+
+    private void confirmLease(Handle h) {
+        if (lease == null) {
+            return;
+        }
+        try {
+            lease.confirm(h);
+        } catch (ResumeRefusedException e) {
+            throw new ConcurrentAppendException("run " + started.runId() + " was taken over by another writer: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -163,12 +294,27 @@ final class BlockRecorder implements RunRecorder {
 
     private void insertEnd(String status, int epoch, String reason, byte[] finalParameters, Instant at) {
         byte[] hash = hashes.end(lastHash, status, epoch, reason, finalParameters);
-        handle.useTransaction(h -> h.createUpdate("""
+        write((h, retry) -> {
+            if (retry) {
+                Optional<byte[]> there = h.createQuery("SELECT hash FROM run_ended WHERE run_id = :run")
+                        .bind("run", started.runId()).mapTo(byte[].class).findOne();
+                if (there.isPresent()) {
+                    if (!Arrays.equals(there.get(), hash)) {
+                        throw new ConcurrentAppendException("run " + started.runId() + " was ended by another writer");
+                    }
+                    return;
+                }
+            }
+            h.createUpdate("""
                         INSERT INTO run_ended (run_id, status, epoch, reason, final_parameters, hash, ended_at)
                         VALUES (:run, :status, :epoch, :reason, :final, :hash, :at)""")
-                .bind("run", started.runId()).bind("status", status).bind("epoch", epoch).bind("reason", reason)
-                .bind("final", finalParameters).bind("hash", hash).bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                .execute());
+                    .bind("run", started.runId()).bind("status", status).bind("epoch", epoch).bind("reason", reason)
+                    .bind("final", finalParameters).bind("hash", hash).bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                    .execute();
+            if (lease != null) {
+                lease.release(h);
+            }
+        });
         ended = true;
     }
 
@@ -177,8 +323,12 @@ final class BlockRecorder implements RunRecorder {
         try {
             if (!ended) {
                 flush();
+                if (lease != null) {
+                    write((h, retry) -> lease.release(h));
+                }
             }
         } finally {
+            ended = true;
             handle.close();
         }
     }

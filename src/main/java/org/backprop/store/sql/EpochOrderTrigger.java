@@ -17,11 +17,14 @@ public final class EpochOrderTrigger implements Trigger {
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
         long runId = ((Number) newRow[0]).longValue();
         int first = ((Number) newRow[1]).intValue();
+        // The last block through the primary key's index: MAX(last_epoch) would read every block of the run.
         try (PreparedStatement s = conn.prepareStatement("""
-                SELECT COALESCE(MAX(last_epoch) + 1, 0), (SELECT COUNT(*) FROM run_ended WHERE run_id = ?)
-                FROM epoch_blocks WHERE run_id = ?""")) {
+                SELECT COALESCE((SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = ?
+                                 AND first_epoch = (SELECT MAX(first_epoch) FROM epoch_blocks WHERE run_id = ?)), 0),
+                       (SELECT COUNT(*) FROM run_ended WHERE run_id = ?)""")) {
             s.setLong(1, runId);
             s.setLong(2, runId);
+            s.setLong(3, runId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 int expected = rs.getInt(1);
