@@ -5,6 +5,7 @@ import org.backprop.model.BackpropException;
 import org.backprop.model.InvalidNetworkException;
 import org.backprop.events.UnknownRunException;
 import org.backprop.store.InvalidQueryException;
+import org.backprop.store.ResumeRefusedException;
 import org.backprop.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,14 +15,18 @@ import picocli.CommandLine.Option;
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in an H2 store.",
             "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
-        subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, ResumeCommand.class, ServerCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  backprop train                      the seed tutorial's run: 2-2-2, learning rate 0.1, 100 epochs",
             "  backprop train --lr 0.5 --epochs 1000",
             "  backprop train --config scripts/examples/xor.json",
             "  backprop runs",
             "  backprop sql \"SELECT * FROM epoch_sheet WHERE epoch < 3\"",
-            "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change)."})
+            "  backprop resume 7                   continues interrupted run 7 bit-identically",
+            "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
+            "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
+            "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
 
@@ -76,7 +81,7 @@ public final class Main implements Runnable {
 
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
-                || e instanceof StoreException || e instanceof BadInputException;
+                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException;
     }
 
     private static boolean debugRequested(String[] args) {
