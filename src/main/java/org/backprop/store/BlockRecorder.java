@@ -86,6 +86,11 @@ final class BlockRecorder implements RunRecorder {
         return started;
     }
 
+    /** The connection the recorder writes through now, for tests that break it. */
+    Handle currentHandle() {
+        return handle;
+    }
+
     @Override
     public int nextEpoch() {
         return nextEpoch;
