@@ -5,6 +5,7 @@ import org.backprop.model.BackpropException;
 import org.backprop.model.InvalidNetworkException;
 import org.backprop.events.UnknownRunException;
 import org.backprop.store.InvalidQueryException;
+import org.backprop.store.ResumeRefusedException;
 import org.backprop.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
             "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
         subcommands = {TrainCommand.class, RunsCommand.class, SqlCommand.class, ReplayCommand.class, StateCommand.class,
             VerifyCommand.class, ExportCommand.class, ImportCommand.class, SweepCommand.class, ForkCommand.class,
-            DiffCommand.class, PlotCommand.class, CommandLine.HelpCommand.class},
+            DiffCommand.class, PlotCommand.class, ResumeCommand.class, ServerCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  backprop train                      the seed tutorial's run: 2-2-2, learning rate 0.1, 100 epochs",
             "  backprop train --lr 0.5 --epochs 1000",
@@ -27,7 +28,10 @@ import picocli.CommandLine.Option;
             "  backprop verify",
             "  backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --plot sweep.png",
             "  backprop diff 1 2",
-            "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change)."})
+            "  backprop resume 7                   continues interrupted run 7 bit-identically",
+            "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
+            "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
+            "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
 
@@ -82,7 +86,7 @@ public final class Main implements Runnable {
 
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
-                || e instanceof StoreException || e instanceof BadInputException;
+                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException;
     }
 
     private static boolean debugRequested(String[] args) {

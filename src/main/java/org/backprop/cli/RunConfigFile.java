@@ -119,8 +119,10 @@ final class RunConfigFile {
         } else {
             JsonNode e = required(o, "epochs", path, "or give --epochs");
             if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                RunConfig.checkEpochs(e.canConvertToLong() && e.isIntegralNumber() ? e.asLong() : -1);
-                throw wrongType(path, "epochs", "a whole number such as 100");
+                if (e.isIntegralNumber() && e.canConvertToLong()) {
+                    RunConfig.checkEpochs(e.asLong());
+                }
+                throw wrongType(path, "epochs", "a whole number from 1 to " + RunConfig.MAX_EPOCHS + ", such as 100");
             }
             epochs = e.asInt();
         }

@@ -31,7 +31,7 @@ final class RunsCommand implements Callable<Integer> {
         if (format == Format.markdown) {
             throw new BadInputException("runs prints --format table, csv or json, not markdown");
         }
-        try (RunStore runStore = store.open()) {
+        try (RunStore runStore = store.openExisting()) {
             List<RunSummary> runs = runStore.runs();
             List<String> columns = Arrays.asList("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded", "status",
                     "parent_run_id", "fork_epoch", "sweep_id", "created_at", "reason");

@@ -36,7 +36,7 @@ final class SqlCommand implements Callable<Integer> {
         if (format == Format.markdown) {
             throw new BadInputException("sql prints --format table, csv or json, not markdown");
         }
-        try (RunStore runStore = store.open()) {
+        try (RunStore runStore = store.openExisting()) {
             QueryResult result = runStore.query(query);
             Tables.print(spec.commandLine().getOut(), format, result.columns(), result.rows());
             return 0;

@@ -17,4 +17,9 @@ final class StoreOption {
     RunStore open() {
         return RunStore.open(location());
     }
+
+    /** The store, which must exist already: commands that only read or continue runs never create one. */
+    RunStore openExisting() {
+        return RunStore.openExisting(location());
+    }
 }

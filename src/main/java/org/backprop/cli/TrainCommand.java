@@ -62,17 +62,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunConfig runConfig = configure();
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
+        try (RunStore runStore = store.open(); SignalStop stop = SignalStop.install()) {
             TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
-            TrainingOutcome outcome = new Trainer(runStore).train(runConfig, progress);
+            TrainingOutcome outcome = new Trainer(runStore).train(runConfig, null, null, progress, stop);
             progress.finish();
             if (format == Format.json) {
                 out.println(json(outcome));
             } else {
                 print(out, outcome);
             }
-            return outcome.end() instanceof RunFailed ? 1 : 0;
+            return exitCode(outcome, stop);
         }
+    }
+
+    /** 0 completed, 1 failed (diverged), or the stopping signal's code (130 for Ctrl-C) when interrupted. */
+    static int exitCode(TrainingOutcome outcome, SignalStop stop) {
+        return outcome.interrupted() ? stop.exitCode() : outcome.end() instanceof RunFailed ? 1 : 0;
     }
 
     private RunConfig configure() {
@@ -92,20 +97,35 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, TrainingOutcome o) {
+        print(out, o, 0);
+    }
+
+    /** Prints the outcome of training from epoch {@code from} on (0, unless a run was resumed). */
+    static void print(PrintWriter out, TrainingOutcome o, int from) {
         RunConfig c = o.started().config();
         long id = o.started().runId();
         out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, c.name(), c.network().shape(),
                 String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()), c.learningRate(), c.epochs());
         switch (o.end()) {
+            case null -> {
+                out.printf("interrupted: %d of %d epochs recorded%n", o.epochsRecorded(), c.epochs());
+                if (o.epochsRecorded() > from) {
+                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), o.epochsRecorded() - 1, o.lastLoss());
+                }
+                out.printf("resume it:  backprop resume %d%n", id);
+                return;
+            }
             case RunCompleted done -> {
                 out.printf("completed: %d epochs recorded%n", done.epochs());
-                out.printf("loss: epoch 0 %s -> epoch %d %s%n", o.firstLoss(), done.epochs() - 1, o.lastLoss());
+                if (done.epochs() > from) {
+                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), done.epochs() - 1, o.lastLoss());
+                }
                 printParameters(out, "final weights", done.finalParameters());
             }
             case RunFailed failed -> {
                 out.printf("FAILED: %s%n", failed.reason());
                 out.printf("%d epochs recorded before it%s%n", o.epochsRecorded(),
-                        o.epochsRecorded() > 0 ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
+                        o.epochsRecorded() > from ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
             }
             default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
         }
@@ -146,6 +166,7 @@ final class TrainCommand implements Callable<Integer> {
             g.writeFieldName("lastLoss");
             Tables.writeValue(g, o.lastLoss());
             switch (o.end()) {
+                case null -> g.writeStringField("status", "interrupted");
                 case RunCompleted done -> {
                     g.writeStringField("status", "completed");
                     g.writeFieldName("finalWeights");

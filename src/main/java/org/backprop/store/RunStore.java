@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -54,30 +55,44 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 public final class RunStore implements EventStore {
     private final StoreLocation location;
     private final Jdbi jdbi;
+    private final Connection connection;
     private final Handle handle;
     private final java.util.Map<Long, RunStarted> startedRuns = new java.util.HashMap<>();
 
-    private RunStore(StoreLocation location, Jdbi jdbi, Handle handle) {
+    private RunStore(StoreLocation location, Jdbi jdbi, Connection connection) {
         this.location = location;
         this.jdbi = jdbi;
-        this.handle = handle;
+        this.connection = connection;
+        this.handle = configured(Jdbi.create(connection)).open();
     }
+
+    /** The store's SQL has no templates; Jdbi's default template engine and parser would load ANTLR at start-up. */
+    private static Jdbi configured(Jdbi jdbi) {
+        jdbi.getConfig(SqlStatements.class).setSqlParser(PARSER).setTemplateEngine(TemplateEngine.NOP);
+        return jdbi;
+    }
+
+    private static final NamedParameters PARSER = new NamedParameters();
 
     /** Opens the store, creating it on first use and migrating an older schema; refuses a file that is not a store. */
     public static RunStore open(StoreLocation location) {
+        return open(location, true);
+    }
+
+    /** Opens a store that exists already, for commands that only read or continue runs: they never create one. */
+    public static RunStore openExisting(StoreLocation location) {
+        return open(location, false);
+    }
+
+    private static RunStore open(StoreLocation location, boolean create) {
         Connection app;
         try {
-            app = connectApp(location);
+            app = connectApp(location, create);
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + firstLine(e.getMessage()), e);
         }
-        NamedParameters parser = new NamedParameters();
         Jdbi jdbi = Jdbi.create(() -> Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD));
-        // The store's SQL has no templates; Jdbi's default template engine and parser would load ANTLR at start-up.
-        jdbi.getConfig(SqlStatements.class).setSqlParser(parser).setTemplateEngine(TemplateEngine.NOP);
-        Jdbi shared = Jdbi.create(app);
-        shared.getConfig(SqlStatements.class).setSqlParser(parser).setTemplateEngine(TemplateEngine.NOP);
-        return new RunStore(location, jdbi, shared.open());
+        return new RunStore(location, configured(jdbi), app);
     }
 
     /** A new connection of the application's user, for a second writer in tests. */
@@ -93,12 +108,55 @@ public final class RunStore implements EventStore {
     public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
         Handle writer = jdbi.open();
         try {
-            RunStarted started = insertStart(writer, config, lineage, sweepId);
-            return new BlockRecorder(writer, started, 0, hashOf(writer, started.runId()));
+            // The start event and the writer's claim commit together, so the run never looks interrupted.
+            RunStarted started = writer.inTransaction(h -> {
+                RunStarted s = insertStart(h, config, lineage, sweepId);
+                new WriterLease(s.runId()).acquire(h);
+                return s;
+            });
+            return new BlockRecorder(writer, jdbi::open, new WriterLease(started.runId()), started, 0, hashOf(writer, started.runId()));
         } catch (RuntimeException e) {
             writer.close();
             throw e;
         }
+    }
+
+    /**
+     * Continues a run that has no terminal event and no live writer (it was interrupted): the recorder appends after
+     * the last stored epoch, chained to its hash. Train it with the parameters {@code parametersAt(run, nextEpoch)}.
+     */
+    public RunRecorder resume(long runId) {
+        RunStarted started = started(runId);
+        Handle writer = jdbi.open();
+        try {
+            WriterLease lease = new WriterLease(runId);
+            writer.useTransaction(h -> {
+                refuseIfEnded(h, started);
+                lease.acquire(h);
+            });
+            return new BlockRecorder(writer, jdbi::open, lease, started, storedEpochs(writer, runId), hashOf(writer, runId));
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private static void refuseIfEnded(Handle h, RunStarted started) {
+        long id = started.runId();
+        h.createQuery("SELECT status, epoch, reason FROM run_ended WHERE run_id = :id").bind("id", id)
+                .map((rs, ctx) -> "completed".equals(rs.getString(1))
+                        ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt(2)
+                                + " epochs are recorded): there is nothing to resume; 'backprop runs' shows the runs that are interrupted")
+                        : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt(2) + " (" + rs.getString(3)
+                                + "): resuming would fail the same way; train it again with another learning rate"))
+                .findOne().ifPresent(refusal -> {
+                    throw refusal;
+                });
+    }
+
+    /** The process writing the run now, as pid@host, if one is. */
+    public synchronized Optional<String> liveWriter(long runId) {
+        return WriterLease.holder(handle, runId).filter(WriterLease.Holder::alive).map(WriterLease.Holder::process);
     }
 
     private static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId) {
@@ -144,7 +202,7 @@ public final class RunStore implements EventStore {
                 return started;
             } catch (UnableToExecuteStatementException e) {
                 // Another process took this run id first: take the next one.
-                if (attempt >= 20 || !isDuplicateKey(e)) {
+                if (attempt >= 200 || !isDuplicateKey(e)) {
                     throw e;
                 }
             }
@@ -162,6 +220,17 @@ public final class RunStore implements EventStore {
 
     static String activationList(Network network) {
         return String.join(",", network.activations().stream().map(Activation::label).toList());
+    }
+
+    /**
+     * Picks the run's last block (bind {@code :id}) through the primary key's index alone: MAX(last_epoch) or ORDER BY
+     * first_epoch DESC would read every block of the run, payloads and all.
+     */
+    /** The number of epochs the run has stored. */
+    static int storedEpochs(Handle h, long runId) {
+        // Ordering by the whole index lets H2 read just its last entry instead of every row of the run.
+        return h.createQuery("SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, last_epoch DESC LIMIT 1")
+                .bind("id", runId).mapTo(Integer.class).findOne().orElse(0);
     }
 
     /** The hash of the run's newest event: its last epoch's, or its start event's when it has no epochs. */
@@ -259,9 +328,7 @@ public final class RunStore implements EventStore {
 
     @Override
     public synchronized int epochCount(long runId) {
-        // Ordering by the whole index lets H2 read just its last entry instead of every row of the run.
-        return handle.createQuery("SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, last_epoch DESC LIMIT 1")
-                .bind("id", runId).mapTo(Integer.class).findOne().orElse(0);
+        return storedEpochs(handle, runId);
     }
 
     @Override
@@ -427,29 +494,44 @@ public final class RunStore implements EventStore {
 
     @Override
     public synchronized void close() {
-        handle.close();
+        try {
+            handle.close();
+        } finally {
+            // Jdbi leaves a connection it was given open; the database closes with the last one.
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new StoreException("the store " + location.describe() + " did not close cleanly: " + firstLine(e.getMessage()), e);
+            }
+        }
     }
 
-    private static Connection connectApp(StoreLocation location) throws SQLException, java.io.IOException {
+    private static Connection connectApp(StoreLocation location, boolean create) throws SQLException, java.io.IOException {
         if (!location.exists()) {
+            if (!create) {
+                throw new StoreException("there is no store at " + location.describe() + " (nothing was created): give the --db of an"
+                        + " existing store, or record a run there first with 'backprop train --db " + location.file() + "'");
+            }
             var parent = location.file().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new StoreException("the folder " + parent + " does not exist: create it or give another --db path");
             }
-            // Owner first, so the database is created with the owner as its admin and the app as a restricted user.
-            try (Connection owner = Schema.connect(location.url(), Schema.OWNER, Schema.OWNER_PASSWORD)) {
-                Schema.migrate(location.url());
-                return Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD);
-            } catch (SQLException | RuntimeException e) {
-                // A store that could not be set up whole is removed, never left half-made.
-                Files.deleteIfExists(location.dataFile());
-                throw e;
-            }
+            createFile(location);
         }
         Connection app;
         try {
             app = Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
         } catch (SQLException e) {
+            // A server URL naming a store the server does not have yet: create it there, as a file path would.
+            boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+                    || e.getErrorCode() == org.h2.api.ErrorCode.REMOTE_DATABASE_NOT_FOUND_1;
+            if (location.file() == null && missing) {
+                if (!create) {
+                    throw new StoreException("there is no store " + location.describe() + " (nothing was created): check the name after"
+                            + " the port, or record a run there first with 'backprop train --db " + location.url() + "'", e);
+                }
+                return create(location);
+            }
             throw notAStore(location, e);
         }
         int version = Schema.version(app);
@@ -461,7 +543,64 @@ public final class RunStore implements EventStore {
         if (version < Schema.CURRENT_VERSION) {
             Schema.migrate(location.url());
         }
+        Schema.writeCommitsAtOnce(location.url());
         return app;
+    }
+
+    /**
+     * Creates a file store whole or not at all: it is set up under a temporary name and then linked into place, so a
+     * process killed meanwhile leaves no half-made store behind, and of two processes creating it at once one wins.
+     */
+    private static void createFile(StoreLocation location) throws SQLException, java.io.IOException {
+        Path folder = location.file().toAbsolutePath().getParent();
+        String name = location.file().getFileName().toString();
+        removeAbandonedCreations(folder, name);
+        Path temporary = folder.resolve(name + CREATING + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path temporaryData = Path.of(temporary + ".mv.db");
+        try {
+            String url = "jdbc:h2:file:" + temporary;
+            try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
+                Schema.migrate(url);
+                s.execute("SHUTDOWN");
+            }
+            try {
+                Files.createLink(location.dataFile(), temporaryData);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Another process created the store first: use that one.
+            } catch (UnsupportedOperationException | java.io.IOException e) {
+                if (!Files.exists(location.dataFile())) {
+                    Files.move(temporaryData, location.dataFile());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(temporaryData);
+            Files.deleteIfExists(Path.of(temporary + ".trace.db"));
+        }
+    }
+
+    private static final String CREATING = ".creating-";
+
+    /** Deletes the temporary files of creations whose process was killed before it could link the store into place. */
+    private static void removeAbandonedCreations(Path folder, String name) throws java.io.IOException {
+        try (var files = Files.newDirectoryStream(folder, name + CREATING + "*.mv.db")) {
+            for (Path f : files) {
+                String rest = f.getFileName().toString().substring((name + CREATING).length());
+                int dash = rest.indexOf('-');
+                if (dash > 0 && rest.substring(0, dash).matches("[0-9]{1,18}")
+                        && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** Owner first, so the database is created with the owner as its admin and the app as a restricted user. */
+    private static Connection create(StoreLocation location) throws SQLException {
+        try (Connection owner = Schema.connect(location.url(), Schema.OWNER, Schema.OWNER_PASSWORD)) {
+            Schema.migrate(location.url());
+            Schema.writeCommitsAtOnce(location.url());
+            return Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD);
+        }
     }
 
     private static String ifExists(String url) {
@@ -470,7 +609,8 @@ public final class RunStore implements EventStore {
 
     private static StoreException notAStore(StoreLocation location, SQLException e) {
         // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
-        String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store" : firstLine(e.getMessage());
+        String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
+                : location.file() != null ? "it is not an H2 database file" : firstLine(e.getMessage());
         return new StoreException(location.describe() + " is not a backprop store (" + why + "): give another --db path", e);
     }
 

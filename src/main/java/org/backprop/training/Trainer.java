@@ -24,13 +24,26 @@ public final class Trainer {
     }
 
     public TrainingOutcome train(RunConfig config, Lineage lineage, Long sweepId, TrainingProgress progress) {
+        return train(config, lineage, sweepId, progress, StopSignal.NEVER);
+    }
+
+    /** Starts and trains a run that stops early, interrupted and resumable, when {@code stop} asks. */
+    public TrainingOutcome train(RunConfig config, Lineage lineage, Long sweepId, TrainingProgress progress, StopSignal stop) {
         try (RunRecorder recorder = store.start(config, lineage, sweepId)) {
-            return run(recorder, config.initial(), progress);
+            return run(recorder, config.initial(), progress, stop);
         }
     }
 
     /** Trains from the recorder's next epoch with the given parameters in force, to the run's planned length. */
     public static TrainingOutcome run(RunRecorder recorder, Parameters start, TrainingProgress progress) {
+        return run(recorder, start, progress, StopSignal.NEVER);
+    }
+
+    /**
+     * Trains like {@link #run(RunRecorder, Parameters, TrainingProgress)}, but when {@code stop} asks, commits the
+     * epochs done so far and returns without a terminal event: the run is then interrupted, and can be resumed.
+     */
+    public static TrainingOutcome run(RunRecorder recorder, Parameters start, TrainingProgress progress, StopSignal stop) {
         RunConfig config = recorder.started().config();
         Network network = config.network();
         long runId = recorder.started().runId();
@@ -47,6 +60,10 @@ public final class Trainer {
         int recorded = from;
         RunEvent end = null;
         for (int epoch = from; epoch < config.epochs(); epoch++) {
+            if (stop.stopRequested()) {
+                recorder.flush();
+                return new TrainingOutcome(recorder.started(), null, recorded, first, last);
+            }
             Backprop.compute(network, config.data(), w, b, values);
             System.arraycopy(w, 0, nextW, 0, w.length);
             System.arraycopy(b, 0, nextB, 0, b.length);

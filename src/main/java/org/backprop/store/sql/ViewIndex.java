@@ -49,7 +49,7 @@ final class ViewIndex extends Index {
 
     @Override
     public double getCost(SessionLocal session, int[] masks, TableFilter[] filters, int filter, SortOrder sortOrder,
-                          AllColumnsForPlan allColumnsSet, boolean isSelectCommand) {
+                          AllColumnsForPlan allColumnsSet) {
         double rows = UNKNOWN_ROWS;
         if (masks != null) {
             if ((masks[0] & IndexCondition.EQUALITY) != 0) {

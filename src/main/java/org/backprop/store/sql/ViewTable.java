@@ -1,5 +1,6 @@
 package org.backprop.store.sql;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.h2.api.ErrorCode;
 import org.h2.command.ddl.CreateTableData;
@@ -42,7 +43,7 @@ final class ViewTable extends TableBase {
     @Override public void checkSupportAlter() { throw readOnly(); }
     @Override public TableType getTableType() { return TableType.EXTERNAL_TABLE_ENGINE; }
     @Override public Index getScanIndex(SessionLocal session) { return index; }
-    @Override public List<Index> getIndexes() { return List.of(index); }
+    @Override public ArrayList<Index> getIndexes() { return new ArrayList<>(List.of(index)); }
     // The rows change whenever the event tables do.
     @Override public long getMaxDataModificationId() { return database.getModificationDataId(); }
     @Override public boolean isDeterministic() { return false; }

@@ -1,0 +1,65 @@
+package org.backprop.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.backprop.events.RunRecorder;
+import org.backprop.store.RunStore;
+import org.backprop.training.Trainer;
+import org.backprop.training.TrainingOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop resume}: continues an interrupted run where its recorded epochs end. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = {"Continues an interrupted run (its process was killed, stopped with Ctrl-C, or lost the store) from its",
+            "last complete epoch to its planned length. Every value is bit-identical to a run that was never interrupted."},
+        footer = {"", "Examples:",
+            "  backprop runs                        status 'interrupted' marks the runs to resume",
+            "  backprop resume 7",
+            "  backprop resume seed --format json   by unique name, machine-readable summary"})
+final class ResumeCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN", description = "The run's id, or its name when no other run has it.")
+    String run;
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table or json. Default: table.")
+    Format format = Format.table;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (format != Format.table && format != Format.json) {
+            throw new BadInputException("resume prints --format table or json, not " + format);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (RunStore runStore = store.openExisting(); SignalStop stop = SignalStop.install()) {
+            long id = runStore.resolve(run);
+            TrainingOutcome outcome;
+            int from;
+            try (RunRecorder recorder = runStore.resume(id)) {
+                from = recorder.nextEpoch();
+                TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+                outcome = Trainer.run(recorder, runStore.parametersAt(id, from), progress, stop);
+                progress.finish();
+            }
+            if (format == Format.json) {
+                out.println(TrainCommand.json(outcome));
+            } else {
+                out.printf("resumed run %d at epoch %d%n", id, from);
+                TrainCommand.print(out, outcome, from);
+            }
+            return TrainCommand.exitCode(outcome, stop);
+        }
+    }
+}

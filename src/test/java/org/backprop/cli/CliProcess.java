@@ -1,0 +1,117 @@
+package org.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/** A real {@code backprop} process: the CLI in a child JVM on this test's classpath, its output captured in files. */
+final class CliProcess implements AutoCloseable {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final Process process;
+    private final Path out;
+    private final Path err;
+    private final String command;
+
+    private CliProcess(Process process, Path out, Path err, String command) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+        this.command = command;
+    }
+
+    /** Starts {@code backprop ARGS} with its output going to files in {@code dir}. */
+    static CliProcess start(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(Arrays.asList(args));
+        int n = COUNT.incrementAndGet();
+        Path out = dir.resolve("process-" + n + ".out");
+        Path err = dir.resolve("process-" + n + ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            return new CliProcess(p, out, err, String.join(" ", args));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process with SIGKILL, as a crash or the OOM killer would, and waits for it to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal, such as {@code INT} (Ctrl-C) or {@code TERM}, with the system's kill command. */
+    void signal(String name) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        assertTrue(code == 0 || !process.isAlive(), "kill -" + name + " " + process.pid() + " exited with " + code);
+    }
+
+    /** Waits for the process to end and returns its exit code. */
+    int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            fail("'backprop " + command + "' did not end within " + timeout + "; it printed:\n" + out() + err());
+        }
+        return process.exitValue();
+    }
+
+    String out() {
+        return read(out);
+    }
+
+    String err() {
+        return read(err);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls until the condition holds, failing after the timeout. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout + " waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "'backprop " + command + "' (pid " + process.pid() + ")";
+    }
+}
