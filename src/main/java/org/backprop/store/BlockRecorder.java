@@ -21,6 +21,7 @@ import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
+import org.h2.api.ErrorCode;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleConsumer;
 
@@ -378,14 +379,18 @@ final class BlockRecorder implements RunRecorder {
                 + RunStore.firstLine(e.getMessage()), e);
     }
 
-    /** True for the errors of a connection that broke or a database that closed under it (not for bad SQL or data). */
+    /**
+     * True for the errors of a connection that broke or a database that closed under it, and for those of reopening
+     * it while another process takes the store over (not for bad SQL or data).
+     */
     static boolean isConnectionLost(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = String.valueOf(sql.getSQLState());
                 int code = sql.getErrorCode();
-                if (state.startsWith("08") || code == org.h2.api.ErrorCode.CONNECTION_BROKEN_1 || code == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
-                        || code == org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == org.h2.api.ErrorCode.OBJECT_CLOSED) {
+                if (state.startsWith("08") || code == ErrorCode.CONNECTION_BROKEN_1 || code == ErrorCode.DATABASE_IS_CLOSED
+                        || code == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == ErrorCode.OBJECT_CLOSED
+                        || code == ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE || code == ErrorCode.DATABASE_ALREADY_OPEN_1) {
                     return true;
                 }
             }

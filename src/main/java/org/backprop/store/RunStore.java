@@ -451,6 +451,20 @@ public final class RunStore implements EventStore {
         if (trimmed.isEmpty()) {
             throw new InvalidQueryException("the query is empty: give one SELECT statement, such as \"SELECT * FROM runs\"");
         }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return readOnly(trimmed);
+            } catch (SQLException e) {
+                // A query is safe to run again when the process serving the store closed it under this one.
+                if (!BlockRecorder.isConnectionLost(e) || attempt == 40) {
+                    throw new InvalidQueryException(describeQueryError(e));
+                }
+                pause(e);
+            }
+        }
+    }
+
+    private QueryResult readOnly(String trimmed) throws SQLException {
         try (Connection c = Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
@@ -478,8 +492,16 @@ public final class RunStore implements EventStore {
             } finally {
                 c.rollback();
             }
-        } catch (SQLException e) {
-            throw new InvalidQueryException(describeQueryError(e));
+        }
+    }
+
+    /** Waits a moment before trying a store again that was passing from one process to another. */
+    private static void pause(SQLException e) {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the store: " + firstLine(e.getMessage()), e);
         }
     }
 
@@ -501,7 +523,8 @@ public final class RunStore implements EventStore {
             try {
                 connection.close();
             } catch (SQLException e) {
-                throw new StoreException("the store " + location.describe() + " did not close cleanly: " + firstLine(e.getMessage()), e);
+                // Closing only lets go: everything was committed. It fails when the process serving the store has
+                // gone and H2 tries to reconnect only to say goodbye, which nobody needs to hear about.
             }
         }
     }
@@ -520,7 +543,7 @@ public final class RunStore implements EventStore {
         }
         Connection app;
         try {
-            app = Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
+            app = connectAppUser(location);
         } catch (SQLException e) {
             // A server URL naming a store the server does not have yet: create it there, as a file path would.
             boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
@@ -590,6 +613,25 @@ public final class RunStore implements EventStore {
                         && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
                     Files.deleteIfExists(f);
                 }
+            }
+        }
+    }
+
+    /**
+     * The application's connection to a store that exists. Two passing states are waited out for a few seconds: the
+     * process serving the store is closing it and another is taking over (AUTO_SERVER), and through a server, a store
+     * another process is creating exists before its users do.
+     */
+    private static Connection connectAppUser(StoreLocation location) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
+            } catch (SQLException e) {
+                boolean passing = BlockRecorder.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
+                if (!passing || attempt == 40) {
+                    throw e;
+                }
+                pause(e);
             }
         }
     }

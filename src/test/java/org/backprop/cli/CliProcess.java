@@ -33,8 +33,21 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code backprop ARGS} with its output going to files in {@code dir}. */
     static CliProcess start(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(dir, List.of(), args);
+    }
+
+    /**
+     * Starts {@code backprop ARGS} in the JIT-less interpreter: it trains some 50 times slower, so that a test can
+     * stop it in the middle of a run however fast or busy the machine is. Nothing else about it changes.
+     */
+    static CliProcess startSlow(Path dir, String... args) {
+        return start(dir, List.of("-Xint"), args);
+    }
+
+    private static CliProcess start(Path dir, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(Arrays.asList(args));
         int n = COUNT.incrementAndGet();
         Path out = dir.resolve("process-" + n + ".out");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real child processes, killed and interrupted, leave a store that is whole, and their runs resume bit-identically. */
 class CrashAndResumeTest {
-    private static final int EPOCHS = 400_000;
+    private static final int EPOCHS = 40_000;
 
     @TempDir
     Path dir;
@@ -54,7 +54,7 @@ class CrashAndResumeTest {
             String[] args = attempt == 0
                     ? new String[] {"train", "--db", store().toString(), "--epochs", Integer.toString(EPOCHS), "--name", "crash", "-q"}
                     : new String[] {"resume", "1", "--db", store().toString(), "-q"};
-            try (CliProcess child = CliProcess.start(dir, args)) {
+            try (CliProcess child = CliProcess.startSlow(dir, args)) {
                 if (!midRun) {
                     // Until a kill has left part of the run behind, kill just after a commit; then anywhere, start-up included.
                     awaitCommittedEpochs(child, stored + 1);
@@ -105,7 +105,7 @@ class CrashAndResumeTest {
 
     @Test
     void ctrlCStopsAfterTheCurrentEpochCommitsItAndSaysHowToResume() throws Exception {
-        try (CliProcess child = CliProcess.start(dir, "train", "--db", store().toString(), "--epochs", "50000000", "--name", "ctrl-c", "-q")) {
+        try (CliProcess child = CliProcess.startSlow(dir, "train", "--db", store().toString(), "--epochs", "50000000", "--name", "ctrl-c", "-q")) {
             awaitCommittedEpochs(child, 1);
             child.signal("INT");
             assertEquals(130, child.waitFor(Duration.ofSeconds(30)), child.out() + child.err());

@@ -253,4 +253,15 @@ public final class StoreChecks {
             return -1;
         }
     }
+
+    /**
+     * Closes the database under everyone connected to it, as H2 does when the process serving the store exits: their
+     * sessions end, and their next statement reconnects (one of them opening the file itself).
+     */
+    public static void shutDownUnderEveryone(Path path) throws SQLException {
+        String url = StoreLocation.of(path.toString()).url() + ";IFEXISTS=TRUE";
+        try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
+            s.execute("SHUTDOWN");
+        }
+    }
 }

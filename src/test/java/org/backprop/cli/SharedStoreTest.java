@@ -1,0 +1,126 @@
+package org.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.backprop.store.RunStore;
+import org.backprop.store.RunSummary;
+import org.backprop.store.StoreChecks;
+import org.backprop.store.StoreLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several processes share one store: through H2's AUTO_SERVER for a file, or through `backprop server` over TCP. */
+class SharedStoreTest {
+    private static final int EPOCHS = 20_000;
+
+    @TempDir
+    Path dir;
+
+    /** One reader's look at the store: per run, the epochs committed and whether they are whole and follow on. */
+    private static Map<Long, Integer> wholeEpochs(Cli cli, String db) {
+        Cli.Result r = cli.run("sql", "SELECT run_id, COUNT(*), SUM(last_epoch - first_epoch + 1), MAX(last_epoch) + 1,"
+                + " SUM(OCTET_LENGTH(payload)), SUM(OCTET_LENGTH(hashes)) FROM epoch_blocks GROUP BY run_id", "--format", "csv", "--db", db);
+        assertEquals(0, r.exitCode(), r.err());
+        Map<Long, Integer> epochs = new HashMap<>();
+        for (String line : r.lines().subList(1, r.lines().size())) {
+            long[] v = java.util.Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray();
+            assertEquals(v[2], v[3], "run " + v[0] + ": its blocks follow on without a gap: " + line);
+            assertEquals(v[2] * 29 * 8, v[4], "run " + v[0] + ": every block holds whole seed epochs (29 doubles each): " + line);
+            assertEquals(v[2] * 32, v[5], "run " + v[0] + ": one hash per epoch: " + line);
+            epochs.put(v[0], (int) v[2]);
+        }
+        return epochs;
+    }
+
+    @Test
+    void twoProcessesTrainIntoOneStoreAtOnceAndCarryOnWhenTheProcessServingItGoes() throws Exception {
+        Path store = dir.resolve("store");
+        String db = store.toString();
+        Cli cli = new Cli(dir);
+        try (RunStore holder = RunStore.open(StoreLocation.of(db));
+             CliProcess a = CliProcess.startSlow(dir, "train", "--db", db, "--epochs", Integer.toString(EPOCHS), "--name", "a", "-q");
+             CliProcess b = CliProcess.startSlow(dir, "train", "--db", db, "--epochs", Integer.toString(EPOCHS), "--lr", "0.3", "--name", "b", "-q")) {
+            // This process opened the store first, so both trainers write through its AUTO_SERVER.
+            CliProcess.await("both processes commit epochs", Duration.ofSeconds(60), () -> {
+                assertTrue(a.isAlive() && b.isAlive(), "both still train: " + a.err() + b.err());
+                return holder.runs().size() == 2 && holder.runs().stream().allMatch(r -> r.epochsRecorded() > 0);
+            });
+            assertEquals(List.of("running", "running"), holder.runs().stream().map(RunSummary::status).toList());
+            holder.close();
+            // As when the serving process exits: H2 closes the database under its clients; they reconnect and carry on.
+            StoreChecks.shutDownUnderEveryone(store);
+            Map<Long, Integer> seen = new HashMap<>();
+            int looks = 0;
+            while (a.isAlive() || b.isAlive()) {
+                for (Map.Entry<Long, Integer> run : wholeEpochs(cli, db).entrySet()) {
+                    int before = seen.getOrDefault(run.getKey(), 0);
+                    assertTrue(run.getValue() >= before, "run " + run.getKey() + " went back from " + before + " to " + run.getValue());
+                    seen.put(run.getKey(), run.getValue());
+                }
+                looks++;
+                Thread.sleep(250);
+            }
+            assertEquals(0, a.waitFor(Duration.ofSeconds(60)), a.out() + a.err());
+            assertEquals(0, b.waitFor(Duration.ofSeconds(60)), b.out() + b.err());
+            assertTrue(looks > 0);
+            assertEquals("", a.err() + b.err());
+        }
+        try (RunStore s = RunStore.openExisting(StoreLocation.of(db))) {
+            assertEquals(List.of("completed", "completed"), s.runs().stream().map(RunSummary::status).toList());
+            for (long id : List.of(1L, 2L)) {
+                assertEquals(EPOCHS, StoreChecks.assertChainIntact(s, id));
+                assertEquals(EPOCHS, StoreChecks.assertRecordedValuesRecompute(s, id));
+            }
+        }
+    }
+
+    @Test
+    void theServerCommandSharesAFolderOfStoresOverTcp() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("stores"));
+        try (CliProcess server = CliProcess.start(dir, "server", "--dir", folder.toString(), "--port", "0")) {
+            CliProcess.await("the server listens", Duration.ofSeconds(30), () -> server.out().contains("stop it with Ctrl-C") || !server.isAlive());
+            Matcher port = Pattern.compile("on port (\\d+) \\(this machine only").matcher(server.out());
+            assertTrue(port.find(), server.out() + server.err());
+            String db = "jdbc:h2:tcp://localhost:" + port.group(1) + "/lab";
+            assertTrue(server.out().contains("use one with:  --db jdbc:h2:tcp://localhost:" + port.group(1) + "/NAME"), server.out());
+
+            Cli cli = new Cli(dir);
+            assertEquals(2, cli.run("runs", "--db", db).exitCode(), "reading does not create a store on the server");
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Cli.Result>> trainings = new ArrayList<>();
+                for (String rate : List.of("0.2", "0.9")) {
+                    trainings.add(pool.submit(() -> cli.run("train", "--db", db, "--epochs", "20000", "--lr", rate, "-q")));
+                }
+                for (Future<Cli.Result> t : trainings) {
+                    assertEquals(0, t.get().exitCode(), t.get().err());
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertTrue(Files.exists(folder.resolve("lab.mv.db")), "the server keeps the store in the folder it serves");
+            Cli.Result runs = cli.run("runs", "--db", db, "--format", "csv");
+            assertEquals(3, runs.lines().size(), runs.out());
+            assertTrue(runs.lines().stream().skip(1).allMatch(l -> l.contains(",20000,20000,completed,")), runs.out());
+            try (RunStore s = RunStore.openExisting(StoreLocation.of(db))) {
+                for (long id : List.of(1L, 2L)) {
+                    assertEquals(20000, StoreChecks.assertChainIntact(s, id));
+                    assertEquals(20000, StoreChecks.assertRecordedValuesRecompute(s, id));
+                }
+            }
+        }
+    }
+}
