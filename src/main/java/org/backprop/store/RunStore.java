@@ -652,7 +652,7 @@ public final class RunStore implements EventStore {
     private static StoreException notAStore(StoreLocation location, SQLException e) {
         // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
         String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
-                : location.file() != null ? "it is not an H2 database file: " + firstLine(e.getMessage()) : firstLine(e.getMessage());
+                : location.file() != null ? "it is not an H2 database file" : firstLine(e.getMessage());
         return new StoreException(location.describe() + " is not a backprop store (" + why + "): give another --db path", e);
     }
 
