@@ -106,19 +106,41 @@ public final class RunStore implements EventStore {
 
     @Override
     public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
-        Handle writer = jdbi.open();
-        try {
-            // The start event and the writer's claim commit together, so the run never looks interrupted.
-            RunStarted started = writer.inTransaction(h -> {
-                RunStarted s = insertStart(h, config, lineage, sweepId);
-                new WriterLease(s.runId()).acquire(h);
-                return s;
-            });
-            return new BlockRecorder(writer, jdbi::open, new WriterLease(started.runId()), started, 0, hashOf(writer, started.runId()));
-        } catch (RuntimeException e) {
-            writer.close();
-            throw e;
+        for (int attempt = 0; ; attempt++) {
+            RunStarted[] tried = new RunStarted[1];
+            Handle writer = null;
+            try {
+                writer = jdbi.open();
+                // The start event and the writer's claim commit together, so the run never looks interrupted.
+                RunStarted started = writer.inTransaction(h -> {
+                    RunStarted s = insertStart(h, config, lineage, sweepId);
+                    tried[0] = s;
+                    new WriterLease(s.runId()).acquire(h);
+                    return s;
+                });
+                return new BlockRecorder(writer, jdbi::open, new WriterLease(started.runId()), started, 0, hashOf(writer, started.runId()));
+            } catch (RuntimeException e) {
+                if (writer != null) {
+                    writer.close();
+                }
+                // The process serving the store went away (AUTO_SERVER): start again, or carry on with the start
+                // event if it was committed before the connection broke.
+                if (!BlockRecorder.isConnectionLost(e) || attempt == 40) {
+                    throw e;
+                }
+                pause(new SQLException(e.getMessage(), e));
+                if (tried[0] != null && isStored(tried[0])) {
+                    return resume(tried[0].runId());
+                }
+            }
         }
+    }
+
+    /** True when the store holds exactly this start event (its hash covers its id, time and configuration). */
+    private synchronized boolean isStored(RunStarted started) {
+        byte[] hash = new EventHashes().start(CanonicalConfig.json(started).getBytes(StandardCharsets.UTF_8), EpochCodec.pack(started.config().initial()));
+        return handle.createQuery("SELECT hash FROM run_started WHERE run_id = :id").bind("id", started.runId())
+                .mapTo(byte[].class).findOne().map(stored -> Arrays.equals(stored, hash)).orElse(false);
     }
 
     /**

@@ -50,7 +50,7 @@ class CrashAndResumeTest {
         int kills = 0;
         boolean midRun = false;
         boolean completed = false;
-        for (int attempt = 0; attempt < 5 && !completed; attempt++) {
+        for (int attempt = 0; attempt < 3 && !completed; attempt++) {
             String[] args = attempt == 0
                     ? new String[] {"train", "--db", store().toString(), "--epochs", Integer.toString(EPOCHS), "--name", "crash", "-q"}
                     : new String[] {"resume", "1", "--db", store().toString(), "-q"};
