@@ -107,6 +107,10 @@ class BadInputTest {
                 bad("a store folder that does not exist", "the folder {dir}/no-such-folder does not exist", "train", "--db", "{dir}/no-such-folder/store"),
                 bad("an unknown run id", "there is no run '99' in {dir}/store.mv.db: 'backprop runs' lists the runs", "resume", "99", "--db", "{store}"),
                 bad("an unknown run name", "there is no run 'nope' in", "resume", "nope", "--db", "{store}"),
+                bad("a fork epoch after the parent's last", "run 1 has no epoch 4 to fork at: give --at from 0 to 3 (3 means its weights after the last recorded update)",
+                        "fork", "1", "--at", "4", "--db", "{store}"),
+                bad("a fork epoch before the parent's first", "run 1 has no epoch -1 to fork at: give --at from 0 to 3",
+                        "fork", "1", "--at", "-1", "--db", "{store}"),
                 bad("resuming a run that completed", "run 1 has already completed (all 3 epochs are recorded): there is nothing to resume",
                         "resume", "1", "--db", "{store}"),
                 bad("resuming in a store that does not exist", "there is no store at {fresh}.mv.db (nothing was created)", "resume", "1", "--db", "{fresh}"),
@@ -168,7 +172,8 @@ class BadInputTest {
         for (String needed : Arrays.asList("malformed JSON", "layers of the wrong type", "a missing field", "too few weights", "too few biases",
                 "more inputs than targets", "a learning rate of NaN", "an infinite learning rate", "a learning rate of 0",
                 "a negative learning rate", "no epochs", "one epoch over the limit", "an unknown activation", "an unknown run id",
-                "a file that is not a store, to read", "a store from a newer backprop, to read", "SQL that is not valid", "SQL that deletes")) {
+                "a file that is not a store, to read", "a store from a newer backprop, to read", "SQL that is not valid", "SQL that deletes",
+                "a fork epoch after the parent's last")) {
             assertTrue(whats.contains(needed), needed);
         }
     }
