@@ -55,17 +55,12 @@ final class ForkCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the fork (default PARENT-atEPOCH).")
     String name;
 
-    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table or json. Default: table.")
-    Format format = Format.table;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    TrainingOutputOptions output;
 
     @Override
     public Integer call() {
-        if (format != Format.table && format != Format.json) {
-            throw new BadInputException("fork prints --format table or json, not " + format);
-        }
+        output.check("fork");
         if (learningRate != null) {
             RunConfig.checkLearningRate(learningRate);
         }
@@ -77,10 +72,10 @@ final class ForkCommand implements Callable<Integer> {
             long parent = runStore.resolve(run);
             ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
             Fork fork = new Fork(runStore);
-            TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+            TerminalProgress progress = output.progress(spec.commandLine().getErr());
             TrainingOutcome outcome = fork.run(request, null, progress);
             progress.finish();
-            if (format == Format.json) {
+            if (output.json()) {
                 out.println(json(outcome, parent));
             } else {
                 out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"

@@ -8,7 +8,6 @@ import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,17 +30,12 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "The run's id, or its name when no other run has it.")
     String run;
 
-    @Option(names = "--format", paramLabel = "table|json", description = "Output format: table or json. Default: table.")
-    Format format = Format.table;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    TrainingOutputOptions output;
 
     @Override
     public Integer call() {
-        if (format != Format.table && format != Format.json) {
-            throw new BadInputException("resume prints --format table or json, not " + format);
-        }
+        output.check("resume");
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore runStore = store.openExisting(); SignalStop stop = SignalStop.install()) {
             long id = runStore.resolve(run);
@@ -49,11 +43,11 @@ final class ResumeCommand implements Callable<Integer> {
             int from;
             try (RunRecorder recorder = runStore.resume(id)) {
                 from = recorder.nextEpoch();
-                TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+                TerminalProgress progress = output.progress(spec.commandLine().getErr());
                 outcome = Trainer.run(recorder, runStore.parametersAt(id, from), progress, stop);
                 progress.finish();
             }
-            if (format == Format.json) {
+            if (output.json()) {
                 out.println(TrainCommand.json(outcome));
             } else {
                 out.printf("resumed run %d at epoch %d%n", id, from);

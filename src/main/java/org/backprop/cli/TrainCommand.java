@@ -49,24 +49,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the run (overrides the file; default 'seed' or the file's name).")
     String name;
 
-    @Option(names = "--format", paramLabel = "table|json", description = "Output format: ${COMPLETION-CANDIDATES}. Default: table.")
-    Format format = Format.table;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    TrainingOutputOptions output;
 
     @Override
     public Integer call() {
-        if (format != Format.table && format != Format.json) {
-            throw new BadInputException("train prints --format table or json, not " + format);
-        }
+        output.check("train");
         RunConfig runConfig = configure();
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore runStore = store.open(); SignalStop stop = SignalStop.install()) {
-            TerminalProgress progress = TerminalProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr());
+            TerminalProgress progress = output.progress(spec.commandLine().getErr());
             TrainingOutcome outcome = new Trainer(runStore).train(runConfig, null, null, progress, stop);
             progress.finish();
-            if (format == Format.json) {
+            if (output.json()) {
                 out.println(json(outcome));
             } else {
                 print(out, outcome);
