@@ -42,7 +42,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, runs or sql (backprop --help lists them)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, such as train, runs, sql, replay or sweep (backprop --help lists them all)");
     }
 
     public static void main(String[] args) {
@@ -121,6 +121,8 @@ public final class Main implements Runnable {
         }
         if (named != null && COMMANDS.containsKey(named) && !named.equals("help")) {
             cl.addSubcommand(named, COMMANDS.get(named));
+        } else if (named == null && args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+            return;
         } else {
             COMMANDS.forEach(cl::addSubcommand);
         }
