@@ -103,4 +103,14 @@ public final class EpochCodec {
         }
         return buf.array();
     }
+
+    /** The rows {@link #packRows} packed, given their count and width. */
+    public static double[][] unpackRows(byte[] bytes, int rows, int width) {
+        DoubleBuffer d = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        double[][] out = new double[rows][width];
+        for (double[] row : out) {
+            d.get(row);
+        }
+        return out;
+    }
 }

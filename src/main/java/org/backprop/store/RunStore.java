@@ -284,12 +284,10 @@ public final class RunStore implements EventStore {
 
     /** The start event in the current row of a {@code SELECT * FROM run_started}. */
     public static RunStarted readStarted(ResultSet rs) throws SQLException {
-        int[] layers = Arrays.stream(rs.getString("layers").split("-")).mapToInt(Integer::parseInt).toArray();
-        List<Activation> activations = Arrays.stream(rs.getString("activations").split(",")).map(Activation::parse).toList();
-        Network network = new Network(layers, activations, rs.getBoolean("biased"), rs.getBoolean("train_biases"));
+        Network network = network(rs.getString("layers"), rs.getString("activations"), rs.getBoolean("biased"), rs.getBoolean("train_biases"));
         int samples = rs.getInt("sample_count");
-        Dataset data = new Dataset(unpackRows(rs.getBytes("inputs"), samples, network.inputs()),
-                unpackRows(rs.getBytes("targets"), samples, network.outputs()));
+        Dataset data = new Dataset(EpochCodec.unpackRows(rs.getBytes("inputs"), samples, network.inputs()),
+                EpochCodec.unpackRows(rs.getBytes("targets"), samples, network.outputs()));
         Parameters initial = EpochCodec.unpack(rs.getBytes("initial_parameters"), network.weightCount());
         long seed = rs.getLong("weight_seed");
         Long weightSeed = rs.wasNull() ? null : seed;
@@ -303,13 +301,10 @@ public final class RunStore implements EventStore {
         return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created);
     }
 
-    static double[][] unpackRows(byte[] bytes, int rows, int width) {
-        DoubleBuffer d = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
-        double[][] out = new double[rows][width];
-        for (double[] row : out) {
-            d.get(row);
-        }
-        return out;
+    /** The network a run_started row describes: its layers as "2-2-2", its activations as "sigmoid,sigmoid". */
+    public static Network network(String layers, String activations, boolean biased, boolean trainBiases) {
+        return new Network(Arrays.stream(layers.split("-")).mapToInt(Integer::parseInt).toArray(),
+                Arrays.stream(activations.split(",")).map(Activation::parse).toList(), biased, trainBiases);
     }
 
     @Override

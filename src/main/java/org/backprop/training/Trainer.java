@@ -68,7 +68,7 @@ public final class Trainer {
             System.arraycopy(w, 0, nextW, 0, w.length);
             System.arraycopy(b, 0, nextB, 0, b.length);
             Backprop.descend(nextW, nextB, values, rate, trainBiases);
-            String problem = firstNonFinite(network, values, nextW, nextB);
+            String problem = firstNonFinite(values, nextW, nextB);
             if (problem != null) {
                 end = recorder.fail(epoch, problem + " at epoch " + epoch + "; the run stopped there (try a smaller learning rate)");
                 break;
@@ -94,7 +94,7 @@ public final class Trainer {
     }
 
     /** Names the first value of the epoch that is NaN or infinite, or returns null when all are finite. */
-    static String firstNonFinite(Network network, EpochValues v, double[] w, double[] b) {
+    static String firstNonFinite(EpochValues v, double[] w, double[] b) {
         if (!Double.isFinite(v.loss)) {
             return "the loss became " + v.loss;
         }

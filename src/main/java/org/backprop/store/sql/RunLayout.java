@@ -6,10 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.List;
-import org.backprop.model.Activation;
+import org.backprop.events.EpochCodec;
 import org.backprop.model.Network;
+import org.backprop.store.RunStore;
 import org.h2.value.Value;
 import org.h2.value.ValueBigint;
 import org.h2.value.ValueInteger;
@@ -90,24 +89,12 @@ final class RunLayout {
                 if (!rs.next()) {
                     return null;
                 }
-                int[] layers = Arrays.stream(rs.getString(1).split("-")).mapToInt(Integer::parseInt).toArray();
-                List<Activation> activations = Arrays.stream(rs.getString(2).split(",")).map(Activation::parse).toList();
-                Network network = new Network(layers, activations, rs.getBoolean(3), rs.getBoolean(4));
+                Network network = RunStore.network(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
                 int samples = rs.getInt(5);
-                return new RunLayout(runId, network, samples, rs.getDouble(6), unpack(rs.getBytes(7), samples, network.inputs()),
-                        unpack(rs.getBytes(8), samples, network.outputs()));
+                return new RunLayout(runId, network, samples, rs.getDouble(6), EpochCodec.unpackRows(rs.getBytes(7), samples, network.inputs()),
+                        EpochCodec.unpackRows(rs.getBytes(8), samples, network.outputs()));
             }
         }
-    }
-
-    private static double[][] unpack(byte[] bytes, int rows, int width) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        double[][] out = new double[rows][width];
-        for (double[] row : out) {
-            buffer.asDoubleBuffer().get(row);
-            buffer.position(buffer.position() + width * Double.BYTES);
-        }
-        return out;
     }
 
     int epochBytes() {
