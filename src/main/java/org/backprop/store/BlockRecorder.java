@@ -37,7 +37,7 @@ final class BlockRecorder implements RunRecorder {
     static final int COMMIT_BYTES = 16 * 1024 * 1024;
     static final long COMMIT_NANOS = 1_000_000_000L;
     /** Tries to reach the store again after a broken connection, over about {@value #RECONNECT_SECONDS} seconds. */
-    static final int RECONNECT_SECONDS = 20;
+    static final int RECONNECT_SECONDS = 60;
 
     private Handle handle;
     private final Supplier<Handle> reconnect;
