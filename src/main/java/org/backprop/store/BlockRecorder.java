@@ -34,7 +34,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 final class BlockRecorder implements RunRecorder {
     static final int ROW_BYTES = 64 * 1024;
     static final int PART_BYTES = 256 * 1024;
-    static final int COMMIT_BYTES = 16 * 1024 * 1024;
+    /** Below H2's write buffer: a bigger transaction has its pages written twice, once uncommitted (see the README). */
+    static final int COMMIT_BYTES = 4 * 1024 * 1024;
     static final long COMMIT_NANOS = 1_000_000_000L;
     /** Tries to reach the store again after a broken connection, over about {@value #RECONNECT_SECONDS} seconds. */
     static final int RECONNECT_SECONDS = 60;
