@@ -125,7 +125,7 @@ public final class RunStore implements EventStore {
                 }
                 // The process serving the store went away (AUTO_SERVER): start again, or carry on with the start
                 // event if it was committed before the connection broke.
-                if (!BlockRecorder.isConnectionLost(e) || attempt == 40) {
+                if (!BlockWriter.isConnectionLost(e) || attempt == 40) {
                     throw e;
                 }
                 pause(new SQLException(e.getMessage(), e));
@@ -473,7 +473,7 @@ public final class RunStore implements EventStore {
                 return readOnly(trimmed);
             } catch (SQLException e) {
                 // A query is safe to run again when the process serving the store closed it under this one.
-                if (!BlockRecorder.isConnectionLost(e) || attempt == 40) {
+                if (!BlockWriter.isConnectionLost(e) || attempt == 40) {
                     throw new InvalidQueryException(describeQueryError(e));
                 }
                 pause(e);
@@ -644,7 +644,7 @@ public final class RunStore implements EventStore {
             try {
                 return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
             } catch (SQLException e) {
-                boolean passing = BlockRecorder.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
+                boolean passing = BlockWriter.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
                 if (!passing || attempt == 40) {
                     throw e;
                 }

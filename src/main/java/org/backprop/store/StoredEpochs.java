@@ -90,7 +90,7 @@ public final class StoredEpochs {
         byte[] out = new byte[needed];
         System.arraycopy(head, 0, out, 0, head.length);
         int at = head.length;
-        int lastPart = (needed - head.length + BlockRecorder.PART_BYTES - 1) / BlockRecorder.PART_BYTES;
+        int lastPart = (needed - head.length + BlockWriter.PART_BYTES - 1) / BlockWriter.PART_BYTES;
         try (PreparedStatement s = connection.prepareStatement(
                 "SELECT payload FROM epoch_parts WHERE run_id = ? AND epoch = ? AND part <= ? ORDER BY part")) {
             s.setLong(1, runId);
