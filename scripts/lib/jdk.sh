@@ -1,49 +1,58 @@
 # Sourced by the scripts: finds a JDK 21 or newer and the project's folders.
 # Sets JAVA_HOME, JAVA, JAVA_MAJOR, PROJECT_DIR and MAVEN_OPTS; exits 3 with a clear sentence when there is no JDK.
 
-PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Every command starts here, so this file uses bash builtins only (each forked program costs a few milliseconds).
+_here=${BASH_SOURCE[0]%/*}
+[ "$_here" = "${BASH_SOURCE[0]}" ] && _here=.
+PROJECT_DIR=$(cd "$_here/../.." && pwd)
 
+# Sets MAJOR to the feature version of the java binary given, or to nothing. A JDK's release file says it without
+# starting a JVM (which would cost a tenth of a second on every command).
 java_major() {
-    # Prints the feature version of the java binary given, or nothing. A JDK's release file says it without
-    # starting a JVM (which would cost a tenth of a second on every command).
-    local home release
-    home=$(dirname "$(dirname "$1")")
-    release=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n 1)
-    if [ -n "$release" ]; then
-        echo "$release"
-        return
+    local home=${1%/bin/java} line
+    MAJOR=
+    if [ -r "$home/release" ]; then
+        while IFS= read -r line; do
+            if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+                MAJOR=${BASH_REMATCH[1]}
+                return
+            fi
+        done < "$home/release"
     fi
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+    MAJOR=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1)
 }
 
+# Sets JDK_HOME to JAVA_HOME when that is a JDK 21+, else to the newest JDK 21+ installed, else to nothing.
 find_jdk() {
-    local candidate major best="" best_major=0
+    local candidate best="" best_major=0
+    JDK_HOME=
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
-        major=$(java_major "$JAVA_HOME/bin/java")
-        if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-            echo "$JAVA_HOME"
-            return 0
+        java_major "$JAVA_HOME/bin/java"
+        if [ -n "$MAJOR" ] && [ "$MAJOR" -ge 21 ]; then
+            JDK_HOME=$JAVA_HOME
+            return
         fi
     fi
     for candidate in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
         [ -x "$candidate/bin/javac" ] || continue
-        major=$(java_major "$candidate/bin/java")
-        if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+        java_major "$candidate/bin/java"
+        if [ -n "$MAJOR" ] && [ "$MAJOR" -ge 21 ] && [ "$MAJOR" -gt "$best_major" ]; then
             best=$candidate
-            best_major=$major
+            best_major=$MAJOR
         fi
     done
-    [ -n "$best" ] && echo "$best"
+    JDK_HOME=$best
 }
 
-JDK_HOME=$(find_jdk) || true
+find_jdk
 if [ -z "$JDK_HOME" ]; then
     echo "backprop: no JDK 21 or newer found (JAVA_HOME=${JAVA_HOME:-unset}, nothing suitable in /usr/lib/jvm): install one, e.g. 'apt-get install openjdk-21-jdk', or point JAVA_HOME at it" >&2
     exit 3
 fi
 export JAVA_HOME=$JDK_HOME
 JAVA="$JAVA_HOME/bin/java"
-JAVA_MAJOR=$(java_major "$JAVA")
+java_major "$JAVA"
+JAVA_MAJOR=$MAJOR
 if [ "$JAVA_MAJOR" -ge 24 ]; then
     # Maven's own libraries use sun.misc.Unsafe; JDK 24+ warns about it on every build.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
