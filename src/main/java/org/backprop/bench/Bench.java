@@ -104,6 +104,9 @@ public final class Bench {
             figure("state.seed_100_epochs.median", stateMedianMillis(store, 100, quick ? 300 : 1000), "ms", null, 0);
         }
 
+        if (quick) {
+            System.out.println("# quick: smaller workloads, so whole-process figures carry more start-up; the targets are for the full run");
+        }
         verdicts.forEach(System.out::println);
     }
 
@@ -129,7 +132,8 @@ public final class Bench {
 
     private double stateMedianMillis(RunStore store, int epochs, int lookups) {
         SplittableRandom random = new SplittableRandom(7);
-        for (int i = 0; i < 20; i++) {
+        // Warm-up, so the median is the lookup's and not the JIT's.
+        for (int i = 0; i < 200; i++) {
             store.parametersAt(1, random.nextInt(epochs));
         }
         double[] ms = new double[lookups];
