@@ -44,6 +44,11 @@ final class CliProcess implements AutoCloseable {
         return start(dir, List.of("-Xint"), args);
     }
 
+    /** Starts {@code backprop ARGS} with the given maximum heap, such as {@code 96m}. */
+    static CliProcess startWithHeap(Path dir, String heap, String... args) {
+        return start(dir, List.of("-Xmx" + heap), args);
+    }
+
     private static CliProcess start(Path dir, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);

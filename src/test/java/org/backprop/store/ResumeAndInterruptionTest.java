@@ -134,4 +134,34 @@ class ResumeAndInterruptionTest {
             assertEquals("interrupted", status(store, id));
         }
     }
+    @Test
+    void aTakeOverFoundByTheCommitThreadStopsTheTrainerAtALaterAppend() {
+        int planned = 5_000_000;
+        RunConfig config = RunConfig.seed().withEpochs(planned);
+        try (RunStore store = open(); Handle rival = store.writerHandle()) {
+            RunRecorder recorder = store.start(config, null, null);
+            long id = recorder.started().runId();
+            boolean[] takenOver = {false};
+            // The trainer never stops on its own; at epoch 50 a live rival claims the run, and only the commit
+            // thread's next commit (within about a second) can notice.
+            ConcurrentAppendException e = assertThrows(ConcurrentAppendException.class,
+                    () -> Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> {
+                        if (recorder.nextEpoch() == 50 && !takenOver[0]) {
+                            rival.useTransaction(h -> {
+                                h.createUpdate("DELETE FROM run_writers WHERE run_id = :id").bind("id", id).execute();
+                                new WriterLease(id).acquire(h);
+                            });
+                            takenOver[0] = true;
+                        }
+                        return false;
+                    }));
+            assertTrue(e.getMessage().startsWith("run 1 was taken over by another writer"), e.getMessage());
+            assertTrue(recorder.nextEpoch() > 50 && recorder.nextEpoch() < planned, "stopped at epoch " + recorder.nextEpoch());
+            assertThrows(ConcurrentAppendException.class, recorder::flush, "the recorder stays stopped");
+            recorder.close();
+            int stored = store.epochCount(id);
+            assertTrue(stored <= 50, "nothing was committed after the take-over: " + stored + " epochs");
+            assertEquals(stored, StoreChecks.assertChainIntact(store, id));
+        }
+    }
 }
