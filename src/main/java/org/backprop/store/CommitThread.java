@@ -20,6 +20,7 @@ final class CommitThread {
     private final Semaphore room = new Semaphore(QUEUE_BYTES);
     private final Thread thread;
     private volatile RuntimeException failure;
+    private volatile boolean stopping;
 
     private record Task(Runnable work, CompletableFuture<Void> done) {
     }
@@ -55,6 +56,7 @@ final class CommitThread {
 
     /** Stops the thread once it has done what was handed over before; the writer's connection stays open. */
     void stop() {
+        stopping = true;
         queue.add(STOP);
         boolean interrupted = false;
         while (thread.isAlive()) {
@@ -77,6 +79,9 @@ final class CommitThread {
         RuntimeException f = failure;
         if (f != null) {
             throw f;
+        }
+        if (stopping) {
+            throw new IllegalStateException(thread.getName() + " has stopped: the recorder is closed");
         }
     }
 

@@ -3,6 +3,7 @@ package org.backprop.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.backprop.events.ConcurrentAppendException;
@@ -173,6 +175,21 @@ class RunStoreTest {
             rival.close();
             assertEquals(1, store.epochCount(started.runId()));
             first.close();
+        }
+    }
+
+    @Test
+    void aClosedRecorderRefusesMoreWorkInsteadOfWaitingForItsCommitThread() {
+        RunConfig config = RunConfig.seed();
+        try (RunStore store = open()) {
+            RunRecorder recorder = store.start(config, null, null);
+            recorder.append(epochOf(recorder.started(), config.initial(), 0));
+            recorder.close();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThrows(IllegalStateException.class, recorder::flush);
+                assertThrows(IllegalStateException.class, () -> recorder.append(epochOf(recorder.started(), config.initial(), 1)));
+            });
+            assertEquals(1, store.epochCount(recorder.started().runId()), "close committed the appended epoch");
         }
     }
 
