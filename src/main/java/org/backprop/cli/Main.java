@@ -64,6 +64,9 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             boolean debug = debugRequested(args);
+            if (isOutOfMemory(e)) {
+                return outOfMemory(e, err, debug);
+            }
             if (e instanceof BackpropException known) {
                 err.println("backprop: " + known.getMessage());
                 if (debug) {
@@ -78,7 +81,12 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            code = outOfMemory(e, err, debugRequested(args));
+        }
         out.flush();
         err.flush();
         return code;
@@ -126,6 +134,26 @@ public final class Main implements Runnable {
         } else {
             COMMANDS.forEach(cl::addSubcommand);
         }
+    }
+
+    /** An out-of-memory error, thrown as it is or wrapped (by H2, by Jdbi, by a run's commit thread). */
+    static boolean isOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int outOfMemory(Throwable e, PrintWriter err, boolean debug) {
+        err.println("backprop: out of memory in a " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB heap: give the JVM more"
+                + " with BACKPROP_HEAP (e.g. BACKPROP_HEAP=4g); what was committed is kept, and 'backprop resume RUN' continues an"
+                + " interrupted run");
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return 1;
     }
 
     private static boolean isBadInput(BackpropException e) {

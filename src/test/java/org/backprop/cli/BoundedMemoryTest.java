@@ -1,6 +1,7 @@
 package org.backprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +20,8 @@ class BoundedMemoryTest {
 
     @Test
     void aRunTwiceTheSizeOfTheHeapIsRecordedWhole() throws Exception {
-        // The benchmark's wide network: 171,571 doubles (1.37 MB) an epoch, 206 MB for the run, in a 96 MB heap.
-        String inputs = IntStream.range(0, 64).mapToObj(i -> Double.toString((i * 37 % 100) / 100.0)).collect(Collectors.joining(", "));
-        Path config = Files.writeString(dir.resolve("wide.json"), """
-                {"name": "wide", "layers": [64, 256, 256, 10], "activations": ["sigmoid", "sigmoid", "identity"],
-                 "seed": 1, "biases": true, "trainBiases": true, "inputs": [[%s]],
-                 "targets": [[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]], "learningRate": 0.01, "epochs": %d}"""
-                .formatted(inputs, EPOCHS));
+        // 206 MB of epochs for the run, in a 96 MB heap.
+        Path config = wideConfig(EPOCHS);
         String db = dir.resolve("store").toString();
         try (CliProcess train = CliProcess.startWithHeap(dir, "96m", "train", "--config", config.toString(), "-q", "--db", db)) {
             assertEquals(0, train.waitFor(Duration.ofSeconds(120)), train.out() + train.err());
@@ -34,5 +30,32 @@ class BoundedMemoryTest {
         Cli.Result verify = new Cli(dir).run("verify", "1", "--db", db);
         assertEquals(0, verify.exitCode(), verify.out() + verify.err());
         assertEquals("run 1 'wide': ok: " + EPOCHS + " epochs re-executed bit for bit, hash chain intact, completed", verify.out().strip());
+    }
+
+    @Test
+    void aHeapTooSmallForTheNetworkIsOneSentenceAndTheRunResumesWithMore() throws Exception {
+        Path config = wideConfig(EPOCHS);
+        String db = dir.resolve("store").toString();
+        try (CliProcess train = CliProcess.startWithHeap(dir, "32m", "train", "--config", config.toString(), "-q", "--db", db)) {
+            assertEquals(1, train.waitFor(Duration.ofSeconds(120)), train.out() + train.err());
+            assertTrue(train.err().startsWith("backprop: out of memory in a "), train.err());
+            assertTrue(train.err().contains("BACKPROP_HEAP"), train.err());
+            assertEquals(1, train.err().strip().lines().count(), "one line, no stack trace: " + train.err());
+        }
+        Cli cli = new Cli(dir);
+        Cli.Result resumed = cli.run("resume", "1", "-q", "--db", db);
+        assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
+        Cli.Result verify = cli.run("verify", "1", "--db", db);
+        assertEquals("run 1 'wide': ok: " + EPOCHS + " epochs re-executed bit for bit, hash chain intact, completed", verify.out().strip());
+    }
+
+    /** The benchmark's wide network: 171,571 doubles (1.37 MB) an epoch. */
+    private Path wideConfig(int epochs) throws java.io.IOException {
+        String inputs = IntStream.range(0, 64).mapToObj(i -> Double.toString((i * 37 % 100) / 100.0)).collect(Collectors.joining(", "));
+        return Files.writeString(dir.resolve("wide.json"), """
+                {"name": "wide", "layers": [64, 256, 256, 10], "activations": ["sigmoid", "sigmoid", "identity"],
+                 "seed": 1, "biases": true, "trainBiases": true, "inputs": [[%s]],
+                 "targets": [[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]], "learningRate": 0.01, "epochs": %d}"""
+                .formatted(inputs, epochs));
     }
 }
