@@ -21,32 +21,38 @@ class BoundedMemoryTest {
     @Test
     void aRunTwiceTheSizeOfTheHeapIsRecordedWhole() throws Exception {
         // 206 MB of epochs for the run, in a 96 MB heap.
-        Path config = wideConfig(EPOCHS);
-        String db = dir.resolve("store").toString();
-        try (CliProcess train = CliProcess.startWithHeap(dir, "96m", "train", "--config", config.toString(), "-q", "--db", db)) {
+        try (CliProcess train = trainWide("96m")) {
             assertEquals(0, train.waitFor(Duration.ofSeconds(120)), train.out() + train.err());
         }
-        // verify re-executes every epoch from the start event and compares it, bit for bit, with what was stored.
-        Cli.Result verify = new Cli(dir).run("verify", "1", "--db", db);
-        assertEquals(0, verify.exitCode(), verify.out() + verify.err());
-        assertEquals("run 1 'wide': ok: " + EPOCHS + " epochs re-executed bit for bit, hash chain intact, completed", verify.out().strip());
+        assertVerifies();
     }
 
     @Test
     void aHeapTooSmallForTheNetworkIsOneSentenceAndTheRunResumesWithMore() throws Exception {
-        Path config = wideConfig(EPOCHS);
-        String db = dir.resolve("store").toString();
-        try (CliProcess train = CliProcess.startWithHeap(dir, "32m", "train", "--config", config.toString(), "-q", "--db", db)) {
+        try (CliProcess train = trainWide("32m")) {
             assertEquals(1, train.waitFor(Duration.ofSeconds(120)), train.out() + train.err());
             assertTrue(train.err().startsWith("backprop: out of memory in a "), train.err());
             assertTrue(train.err().contains("BACKPROP_HEAP"), train.err());
             assertEquals(1, train.err().strip().lines().count(), "one line, no stack trace: " + train.err());
         }
-        Cli cli = new Cli(dir);
-        Cli.Result resumed = cli.run("resume", "1", "-q", "--db", db);
+        Cli.Result resumed = new Cli(dir).run("resume", "1", "-q", "--db", db());
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
-        Cli.Result verify = cli.run("verify", "1", "--db", db);
+        assertVerifies();
+    }
+
+    private String db() {
+        return dir.resolve("store").toString();
+    }
+
+    /** verify re-executes every epoch from the start event and compares it, bit for bit, with what was stored. */
+    private void assertVerifies() {
+        Cli.Result verify = new Cli(dir).run("verify", "1", "--db", db());
+        assertEquals(0, verify.exitCode(), verify.out() + verify.err());
         assertEquals("run 1 'wide': ok: " + EPOCHS + " epochs re-executed bit for bit, hash chain intact, completed", verify.out().strip());
+    }
+
+    private CliProcess trainWide(String heap) throws java.io.IOException {
+        return CliProcess.startWithHeap(dir, heap, "train", "--config", wideConfig(EPOCHS).toString(), "-q", "--db", db());
     }
 
     /** The benchmark's wide network: 171,571 doubles (1.37 MB) an epoch. */
