@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code backprop} command: train networks by backpropagation and audit every recorded epoch. */
-@Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
+@Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.2.0",
         description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in an H2 store.",
             "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
         footer = {"", "Examples:",

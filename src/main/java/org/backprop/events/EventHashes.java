@@ -5,10 +5,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * The hash chain that makes a run tamper-evident: the start event's hash covers its canonical configuration, and
- * every later event's hash covers the previous hash, the event's kind and number, and its canonical bytes (SHA-256).
+ * every later event's hash covers the previous hash, the event's kind and number, and its canonical bytes (SHA-256);
+ * the terminal event's covers its time too.
  */
 public final class EventHashes {
     public static final int LENGTH = 32;
@@ -19,6 +22,7 @@ public final class EventHashes {
 
     private final MessageDigest digest;
     private final ByteBuffer header = ByteBuffer.allocate(Integer.BYTES + 1).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer time = ByteBuffer.allocate(Long.BYTES + Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
     public EventHashes() {
         try {
@@ -56,17 +60,21 @@ public final class EventHashes {
         return start(CanonicalConfig.json(started).getBytes(StandardCharsets.UTF_8), EpochCodec.pack(started.config().initial()));
     }
 
-    /** Hash of a terminal event that follows the event hashed {@code previous}. */
+    /**
+     * Hash of a terminal event that follows the event hashed {@code previous}: its status, epoch, reason, final
+     * parameters and time.
+     */
     public byte[] end(byte[] previous, RunEvent end) {
         return switch (end) {
-            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()));
-            case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null);
+            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
+            case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
             case RunStarted s -> throw new IllegalArgumentException("a start event does not end a run: " + s);
             case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end a run: " + e);
         };
     }
 
-    public byte[] end(byte[] previous, String status, int epoch, String reason, byte[] finalParameters) {
+    /** The same, from the terminal event's stored values; a null {@code endedAt} gives the form without the time. */
+    public byte[] end(byte[] previous, String status, int epoch, String reason, byte[] finalParameters, Instant endedAt) {
         digest.reset();
         digest.update(previous);
         header.clear();
@@ -79,6 +87,26 @@ public final class EventHashes {
         if (finalParameters != null) {
             digest.update(finalParameters);
         }
+        if (endedAt != null) {
+            time.clear();
+            time.putLong(endedAt.getEpochSecond()).putInt(endedAt.getNano());
+            digest.update(time.array(), 0, time.position());
+        }
         return digest.digest();
+    }
+
+    /**
+     * True when {@code claimed} is the terminal event's hash. Runs recorded before backprop 0.2 hashed their terminal
+     * event without its time; for them the form without it is accepted, so their end time stays unprotected.
+     */
+    public boolean endMatches(byte[] previous, RunEvent end, byte[] claimed) {
+        if (Arrays.equals(end(previous, end), claimed)) {
+            return true;
+        }
+        return switch (end) {
+            case RunCompleted done -> Arrays.equals(end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), null), claimed);
+            case RunFailed failed -> Arrays.equals(end(previous, FAILED, failed.epoch(), failed.reason(), null, null), claimed);
+            default -> false;
+        };
     }
 }

@@ -181,7 +181,7 @@ final class BlockRecorder implements RunRecorder {
     }
 
     private void end(String status, int epoch, String reason, byte[] finalParameters, Instant at) {
-        byte[] hash = hashes.end(lastHash, status, epoch, reason, finalParameters);
+        byte[] hash = hashes.end(lastHash, status, epoch, reason, finalParameters, at);
         onWriter(() -> writer.insertEnd(status, epoch, reason, finalParameters, hash, at));
     }
 

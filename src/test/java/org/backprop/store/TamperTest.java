@@ -163,6 +163,20 @@ class TamperTest {
     }
 
     @Test
+    void anEditedEndTimeIsCaughtByTheEndEventsHash() throws SQLException {
+        try (Connection admin = admin()) {
+            dropAppendOnlyTrigger(admin, "run_ended");
+            try (Statement s = admin.createStatement()) {
+                assertEquals(1, s.executeUpdate("UPDATE run_ended SET ended_at = DATEADD(HOUR, -1, ended_at) WHERE run_id = 2"));
+            }
+        }
+        Cli.Result r = cli.run("verify", "2");
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertEquals("run 2 'other': DIFFERS: every value re-executes bit for bit; the first event whose hash no longer matches"
+                + " is the end event", r.out().strip());
+    }
+
+    @Test
     void aForgerWhoRecomputesEveryHashIsStillCaughtByReExecution() throws SQLException {
         try (Connection admin = admin()) {
             dropAppendOnlyTrigger(admin, "epoch_blocks");
