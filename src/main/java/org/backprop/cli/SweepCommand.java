@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.backprop.model.Network;
@@ -15,6 +16,7 @@ import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.plot.RunCharts;
 import org.backprop.store.RunStore;
+import org.backprop.sweep.SweepProgress;
 import org.backprop.sweep.SweepResult;
 import org.backprop.sweep.SweepRun;
 import org.backprop.sweep.Sweeper;
@@ -73,6 +75,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the runs' error per epoch into this PNG.")
     Path plot;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
     @Mixin
     ChartOptions chart;
 
@@ -95,7 +100,10 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore runStore = store.open()) {
             int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained);
+            SweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
+                    Collections.nCopies(rates.size(), base.epochs()));
+            SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
+            TerminalSweepProgress.finish(progress, spec.commandLine().getErr());
             print(out, result, base);
             if (plot != null) {
                 List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();

@@ -5,8 +5,8 @@ import org.backprop.training.TrainingProgress;
 
 /** Shows epochs done, rate and time left on a terminal, once a run has taken more than about a second. */
 final class TerminalProgress implements TrainingProgress {
-    private static final long SHOW_AFTER_NANOS = 1_000_000_000L;
-    private static final long REFRESH_NANOS = 200_000_000L;
+    static final long SHOW_AFTER_NANOS = 1_000_000_000L;
+    static final long REFRESH_NANOS = 200_000_000L;
 
     private final PrintWriter err;
     private final long start = System.nanoTime();
@@ -37,18 +37,26 @@ final class TerminalProgress implements TrainingProgress {
         }
         lastShown = now;
         shown = true;
-        double seconds = (now - start) / 1e9;
-        double rate = (epoch + 1) / seconds;
-        double left = (total - epoch - 1) / rate;
-        err.printf("\repoch %,d of %,d (%.0f%%)  %,.0f epochs/s  %.0f s left  loss %.6g   ", epoch + 1, total,
-                100.0 * (epoch + 1) / total, rate, left, loss);
+        show(err, "epoch", epoch + 1, total, now - start, String.format("loss %.6g", loss));
+    }
+
+    /** One line, rewritten in place: how many of how many, the rate, the time left and a last word. */
+    static void show(PrintWriter err, String what, long done, long total, long nanos, String tail) {
+        double rate = done / (nanos / 1e9);
+        double left = (total - done) / rate;
+        err.printf("\r%s %,d of %,d (%.0f%%)  %,.0f epochs/s  %.0f s left  %s   ", what, done, total, 100.0 * done / total, rate, left, tail);
         err.flush();
     }
 
     void finish() {
         if (shown) {
-            err.print("\r" + " ".repeat(79) + "\r");
-            err.flush();
+            clear(err);
         }
+    }
+
+    /** Blanks the line a display left, so what follows starts clean. */
+    static void clear(PrintWriter err) {
+        err.print("\r" + " ".repeat(79) + "\r");
+        err.flush();
     }
 }

@@ -41,6 +41,11 @@ public final class Sweeper {
 
     /** Records and trains the sweep; every rate is checked before anything is recorded. */
     public SweepResult run(RunConfig base, List<Double> rates, boolean chained) {
+        return run(base, rates, chained, SweepProgress.NONE);
+    }
+
+    /** The same, telling {@code progress} of every epoch of every run. */
+    public SweepResult run(RunConfig base, List<Double> rates, boolean chained, SweepProgress progress) {
         if (rates.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one learning rate");
         }
@@ -48,10 +53,10 @@ public final class Sweeper {
         for (double rate : rates) {
             configs.add(base.withLearningRate(rate).withName(runName(base, rate)));
         }
-        return chained ? chained(configs) : independent(configs);
+        return chained ? chained(configs, progress) : independent(configs, progress);
     }
 
-    private SweepResult independent(List<RunConfig> configs) {
+    private SweepResult independent(List<RunConfig> configs, SweepProgress progress) {
         long sweepId = store.newSweep(false);
         // Started one after another, so run ids follow the order of the rates whatever order the runs finish in.
         List<RunRecorder> recorders = new ArrayList<>(configs.size());
@@ -66,10 +71,12 @@ public final class Sweeper {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, configs.size()));
         try {
             List<Future<TrainingOutcome>> futures = new ArrayList<>(recorders.size());
-            for (RunRecorder recorder : recorders) {
+            for (int i = 0; i < recorders.size(); i++) {
+                RunRecorder recorder = recorders.get(i);
+                TrainingProgress runProgress = forRun(progress, i);
                 futures.add(pool.submit(() -> {
                     try (recorder) {
-                        return Trainer.run(recorder, recorder.started().config().initial(), TrainingProgress.NONE);
+                        return Trainer.run(recorder, recorder.started().config().initial(), runProgress);
                     }
                 }));
             }
@@ -99,7 +106,7 @@ public final class Sweeper {
         return new SweepResult(sweepId, false, runs, List.of());
     }
 
-    private SweepResult chained(List<RunConfig> configs) {
+    private SweepResult chained(List<RunConfig> configs, SweepProgress progress) {
         long sweepId = store.newSweep(true);
         List<SweepRun> runs = new ArrayList<>();
         Trainer trainer = new Trainer(store);
@@ -110,11 +117,11 @@ public final class Sweeper {
             RunConfig config = configs.get(i);
             TrainingOutcome outcome;
             if (previous == null) {
-                outcome = trainer.train(config, null, sweepId, TrainingProgress.NONE);
+                outcome = trainer.train(config, null, sweepId, forRun(progress, i));
             } else {
                 ForkRequest request = new ForkRequest(previous.started().runId(), previous.epochsRecorded(),
                         config.learningRate(), config.epochs(), config.name());
-                outcome = fork.run(request, sweepId, TrainingProgress.NONE);
+                outcome = fork.run(request, sweepId, forRun(progress, i));
             }
             runs.add(SweepRun.load(store, outcome.started().runId()));
             previous = outcome;
@@ -125,5 +132,9 @@ public final class Sweeper {
         }
         List<Double> notRun = configs.subList(i, configs.size()).stream().map(RunConfig::learningRate).toList();
         return new SweepResult(sweepId, true, runs, notRun);
+    }
+
+    private static TrainingProgress forRun(SweepProgress progress, int run) {
+        return progress == SweepProgress.NONE ? TrainingProgress.NONE : (epoch, total, loss) -> progress.epochDone(run, epoch, total, loss);
     }
 }

@@ -141,6 +141,23 @@ class SweepTest {
     }
 
     @Test
+    void progressHearsEveryEpochOfEveryRunInOrderUnderItsRunsNumber() {
+        for (boolean chained : List.of(false, true)) {
+            try (RunStore store = open()) {
+                // One list a run, written by that run's thread only; the lists themselves exist before the sweep.
+                List<List<Integer>> heard = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                SweepProgress progress = (run, epoch, total, loss) -> {
+                    assertEquals(25, total);
+                    heard.get(run).add(epoch);
+                };
+                new Sweeper(store, 3).run(RunConfig.seed().withEpochs(25), List.of(0.1, 0.5, 2.0), chained, progress);
+                List<Integer> everyEpoch = java.util.stream.IntStream.range(0, 25).boxed().toList();
+                assertEquals(List.of(everyEpoch, everyEpoch, everyEpoch), heard, chained ? "chained" : "independent");
+            }
+        }
+    }
+
+    @Test
     void sweepIdsAreUniqueWhenTwoStoresAllocateThemAtOnce() throws Exception {
         try (RunStore first = open(); RunStore second = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(2);

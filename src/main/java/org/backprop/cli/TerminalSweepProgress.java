@@ -1,0 +1,67 @@
+package org.backprop.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.backprop.sweep.SweepProgress;
+
+/** Shows a sweep's epochs done over all its runs, runs finished, rate and time left, once it has taken over a second. */
+final class TerminalSweepProgress implements SweepProgress {
+    private final PrintWriter err;
+    private final int[] planned;
+    private final long total;
+    private final AtomicIntegerArray done;
+    private final long start = System.nanoTime();
+    private volatile long lastShown;
+    private boolean shown;
+
+    private TerminalSweepProgress(PrintWriter err, List<Integer> planned) {
+        this.err = err;
+        this.planned = planned.stream().mapToInt(Integer::intValue).toArray();
+        this.total = planned.stream().mapToLong(Integer::longValue).sum();
+        this.done = new AtomicIntegerArray(this.planned.length);
+    }
+
+    /** A display on the terminal for runs of the given planned lengths, or none when quiet or not on a terminal. */
+    static SweepProgress forTerminal(boolean quiet, PrintWriter err, List<Integer> planned) {
+        return quiet || System.console() == null ? SweepProgress.NONE : new TerminalSweepProgress(err, planned);
+    }
+
+    @Override
+    public void epochDone(int run, int epoch, int total, double loss) {
+        // As for one run: look at the clock only every 256 epochs of a run, and at each run's last.
+        if ((epoch & 255) != 0 && epoch + 1 != total) {
+            return;
+        }
+        done.set(run, epoch + 1);
+        long now = System.nanoTime();
+        if (now - start < TerminalProgress.SHOW_AFTER_NANOS || now - lastShown < TerminalProgress.REFRESH_NANOS) {
+            return;
+        }
+        synchronized (this) {
+            if (now - lastShown < TerminalProgress.REFRESH_NANOS) {
+                return;
+            }
+            lastShown = now;
+            shown = true;
+            long sum = 0;
+            int finished = 0;
+            for (int i = 0; i < planned.length; i++) {
+                sum += done.get(i);
+                finished += done.get(i) == planned[i] ? 1 : 0;
+            }
+            TerminalProgress.show(err, "sweep: epoch", sum, this.total, now - start, finished + " of " + planned.length + " runs done");
+        }
+    }
+
+    /** Clears the line, if one was shown. */
+    static void finish(SweepProgress progress, PrintWriter err) {
+        if (progress instanceof TerminalSweepProgress p) {
+            synchronized (p) {
+                if (p.shown) {
+                    TerminalProgress.clear(err);
+                }
+            }
+        }
+    }
+}
