@@ -348,8 +348,7 @@ public final class RunStore implements EventStore {
         StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         List<EpochRecorded> out = new ArrayList<>();
         try {
-            for (int[] key : stored.rowKeys(from, to)) {
-                StoredEpochs.Row row = stored.row(key[0]);
+            for (StoredEpochs.Row row = stored.nextRow(null, from, to); row != null; row = stored.nextRow(row, from, to)) {
                 ByteBuffer payload = ByteBuffer.wrap(row.payload());
                 for (int e = Math.max(from, row.first()); e <= Math.min(to, row.last()); e++) {
                     payload.position((e - row.first()) * codec.epochBytes());

@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads a run's stored epochs back as their canonical bytes: whole rows of {@code epoch_blocks}, with the parts of
@@ -27,39 +25,37 @@ public final class StoredEpochs {
         this.epochBytes = epochBytes;
     }
 
-    /** The first epoch of each row that holds any of the epochs {@code from..to}, in order. */
-    public List<int[]> rowKeys(int from, int to) throws SQLException {
-        List<int[]> keys = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("""
-                SELECT first_epoch, last_epoch FROM epoch_blocks
-                WHERE run_id = ? AND last_epoch >= ? AND first_epoch <= ? ORDER BY run_id, first_epoch""")) {
-            s.setLong(1, runId);
-            s.setInt(2, from);
-            s.setInt(3, to);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(new int[] {rs.getInt(1), rs.getInt(2)});
-                }
-            }
+    /**
+     * The next whole row of a walk over the epochs {@code from..to}: the first row holding any of them when
+     * {@code previous} is null, else the first row that starts after {@code previous} starts (so a walk over a damaged
+     * run still meets every row there is); null once the walk is done. Each step is one index lookup: a walk over a
+     * long run never sorts it nor holds more than one row.
+     */
+    public Row nextRow(Row previous, int from, int to) throws SQLException {
+        Row row;
+        if (previous == null) {
+            Row holding = rowHolding(from);
+            row = holding != null && holding.last() >= from ? holding : rowStartingFrom(from);
+        } else {
+            row = previous.first() == Integer.MAX_VALUE ? null : rowStartingFrom(previous.first() + 1);
         }
-        return keys;
+        if (row == null || row.first() > to) {
+            return null;
+        }
+        int total = (row.last() - row.first() + 1) * epochBytes;
+        return row.payload().length >= total ? row : new Row(row.first(), row.last(), withParts(row.first(), row.payload(), total, total), row.hashes());
     }
 
-    /** The whole row that starts at {@code first}, parts included. */
-    public Row row(int first) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT last_epoch, payload, hashes FROM epoch_blocks WHERE run_id = ? AND first_epoch = ?")) {
+    /** The first row that starts at or after {@code epoch}, with only its first stored part as payload, or null. */
+    private Row rowStartingFrom(int epoch) throws SQLException {
+        // Ordered by the whole key, so H2 reads one index entry instead of sorting the run's rows.
+        try (PreparedStatement s = connection.prepareStatement("""
+                SELECT first_epoch, last_epoch, payload, hashes FROM epoch_blocks
+                WHERE run_id = ? AND first_epoch >= ? ORDER BY run_id, first_epoch LIMIT 1""")) {
             s.setLong(1, runId);
-            s.setInt(2, first);
+            s.setInt(2, epoch);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException("run " + runId + " has no stored row starting at epoch " + first);
-                }
-                int last = rs.getInt(1);
-                byte[] head = rs.getBytes(2);
-                byte[] hashes = rs.getBytes(3);
-                int total = (last - first + 1) * epochBytes;
-                return new Row(first, last, head.length >= total ? head : withParts(first, head, total, total), hashes);
+                return rs.next() ? new Row(rs.getInt(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)) : null;
             }
         }
     }

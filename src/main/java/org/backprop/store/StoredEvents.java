@@ -32,35 +32,16 @@ final class StoredEvents {
         return new StoredRun(started, start.config(), start.hash(), end.map(End::event), end.map(End::hash).orElse(null));
     }
 
-    /**
-     * Reads the rows one query each, keyed on the next first epoch: H2 builds a query's whole result before it hands out
-     * the first row (in memory up to thousands of rows), so one query over a long run would copy the run first.
-     */
+    /** Every stored row of the run, gaps and all, in order; see {@link StoredEpochs#nextRow}. */
     static void forEachBlock(Handle h, long runId, int epochBytes, Consumer<EpochBlock> action) {
         StoredEpochs stored = new StoredEpochs(h.getConnection(), runId, epochBytes);
-        int from = Integer.MIN_VALUE;
-        while (true) {
-            // Ordered by the whole key, so H2 reads one index entry instead of sorting the run's rows.
-            Optional<Integer> first = h.createQuery("""
-                    SELECT first_epoch FROM epoch_blocks
-                    WHERE run_id = :id AND first_epoch >= :from ORDER BY run_id, first_epoch LIMIT 1""")
-                    .bind("id", runId).bind("from", from)
-                    .mapTo(Integer.class)
-                    .findOne();
-            if (first.isEmpty()) {
-                return;
+        try {
+            for (StoredEpochs.Row row = stored.nextRow(null, Integer.MIN_VALUE, Integer.MAX_VALUE); row != null;
+                    row = stored.nextRow(row, Integer.MIN_VALUE, Integer.MAX_VALUE)) {
+                action.accept(new EpochBlock(runId, row.first(), row.last(), row.payload(), row.hashes()));
             }
-            StoredEpochs.Row row;
-            try {
-                row = stored.row(first.get());
-            } catch (java.sql.SQLException e) {
-                throw new StoreException("run " + runId + " cannot be read: " + RunStore.firstLine(e.getMessage()), e);
-            }
-            action.accept(new EpochBlock(runId, row.first(), row.last(), row.payload(), row.hashes()));
-            if (row.first() == Integer.MAX_VALUE) {
-                return;
-            }
-            from = row.first() + 1;
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("run " + runId + " cannot be read: " + RunStore.firstLine(e.getMessage()), e);
         }
     }
 }

@@ -133,7 +133,10 @@ public final class RunDiffFunction {
 
         private ByteBuffer at(int epoch) throws SQLException {
             if (row == null || epoch < row.first() || epoch > row.last()) {
-                row = stored.row(stored.rowHolding(epoch).first());
+                row = stored.nextRow(null, epoch, epoch);
+                if (row == null) {
+                    throw new SQLException("epoch " + epoch + " of a run is not stored (the run is damaged: 'backprop verify' names what is missing)");
+                }
             }
             ByteBuffer buffer = ByteBuffer.wrap(row.payload());
             buffer.position((epoch - row.first()) * codec.epochBytes());

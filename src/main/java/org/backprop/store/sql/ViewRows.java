@@ -25,8 +25,7 @@ final class ViewRows {
     private int runIndex = -1;
     private RunLayout run;
     private StoredEpochs stored;
-    private List<int[]> rowKeys;
-    private int rowIndex;
+    private StoredEpochs.Row storedRow;
     private ByteBuffer payload;
     private int payloadFirst;
     private int epoch;
@@ -73,9 +72,9 @@ final class ViewRows {
 
     private boolean nextStoredRow() throws SQLException {
         while (true) {
-            if (rowKeys != null && rowIndex < rowKeys.size()) {
-                int[] key = rowKeys.get(rowIndex++);
-                StoredEpochs.Row row = stored.row(key[0]);
+            StoredEpochs.Row row = stored == null ? null : stored.nextRow(storedRow, epochFrom, epochTo);
+            if (row != null) {
+                storedRow = row;
                 payload = ByteBuffer.wrap(row.payload()).order(ByteOrder.LITTLE_ENDIAN);
                 payloadFirst = row.first();
                 epoch = Math.max(row.first(), epochFrom);
@@ -93,13 +92,12 @@ final class ViewRows {
                 return false;
             }
             run = RunLayout.load(connection, runs.get(runIndex));
+            stored = null;
+            storedRow = null;
             if (run == null || !kind.includes(run)) {
-                rowKeys = null;
                 continue;
             }
             stored = new StoredEpochs(connection, run.id, run.epochBytes());
-            rowKeys = stored.rowKeys(epochFrom, epochTo);
-            rowIndex = 0;
         }
     }
 }
