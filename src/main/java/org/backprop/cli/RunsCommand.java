@@ -23,14 +23,11 @@ final class RunsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format: table, csv or json. Default: table.")
-    Format format = Format.table;
+    @Mixin
+    TableFormatOption output;
 
     @Override
     public Integer call() {
-        if (format == Format.markdown) {
-            throw new BadInputException("runs prints --format table, csv or json, not markdown");
-        }
         try (RunStore runStore = store.openExisting()) {
             List<RunSummary> runs = runStore.runs();
             List<String> columns = Arrays.asList("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded", "status",
@@ -40,11 +37,11 @@ final class RunsCommand implements Callable<Integer> {
                 rows.add(Arrays.asList(r.runId(), r.name(), r.layers(), r.learningRate(), r.epochs(), r.epochsRecorded(), r.status(),
                         r.parentRunId(), r.forkEpoch(), r.sweepId(), r.createdAt() == null ? null : r.createdAt().toString(), r.reason()));
             }
-            if (format == Format.table && runs.isEmpty()) {
+            if (output.format == Format.table && runs.isEmpty()) {
                 spec.commandLine().getOut().println("no runs in " + runStore.location().describe() + " yet: 'backprop train' records one");
                 return 0;
             }
-            Tables.print(spec.commandLine().getOut(), format, columns, rows);
+            Tables.print(spec.commandLine().getOut(), output.format, columns, rows);
             return 0;
         }
     }

@@ -28,17 +28,14 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "QUERY", description = "One SELECT statement.")
     String query;
 
-    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format: table, csv or json. Default: table.")
-    Format format = Format.table;
+    @Mixin
+    TableFormatOption output;
 
     @Override
     public Integer call() {
-        if (format == Format.markdown) {
-            throw new BadInputException("sql prints --format table, csv or json, not markdown");
-        }
         try (RunStore runStore = store.openExisting()) {
             QueryResult result = runStore.query(query);
-            Tables.print(spec.commandLine().getOut(), format, result.columns(), result.rows());
+            Tables.print(spec.commandLine().getOut(), output.format, result.columns(), result.rows());
             return 0;
         }
     }

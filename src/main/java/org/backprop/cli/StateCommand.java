@@ -50,14 +50,11 @@ final class StateCommand implements Callable<Integer> {
         boolean last;
     }
 
-    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format: table, csv or json. Default: table.")
-    Format format = Format.table;
+    @Mixin
+    TableFormatOption output;
 
     @Override
     public Integer call() {
-        if (format == Format.markdown) {
-            throw new BadInputException("state prints --format table, csv or json, not markdown");
-        }
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore runStore = store.open()) {
             Replay replay = new Replay(runStore, runStore.resolve(run));
@@ -68,13 +65,13 @@ final class StateCommand implements Callable<Integer> {
             for (int k = 0; k < p.weightCount() + p.biasCount(); k++) {
                 rows.add(List.of(names.parameter(k), k < p.weightCount() ? p.weight(k) : p.bias(k - p.weightCount())));
             }
-            switch (format) {
+            switch (output.format) {
                 case json -> out.println(json(replay, at, p));
                 case table -> {
                     out.printf("run %d '%s': %s%n", replay.runId(), replay.started().config().name(), caption(at, replay.epochCount()));
-                    Tables.print(out, format, List.of("parameter", "value"), rows);
+                    Tables.print(out, output.format, List.of("parameter", "value"), rows);
                 }
-                default -> Tables.print(out, format, List.of("parameter", "value"), rows);
+                default -> Tables.print(out, output.format, List.of("parameter", "value"), rows);
             }
             return 0;
         }

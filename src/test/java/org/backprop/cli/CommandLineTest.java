@@ -56,6 +56,18 @@ class CommandLineTest {
     }
 
     @Test
+    void runsSqlAndStatePrintMarkdownTablesForReports() {
+        Cli cli = new Cli(dir);
+        assertEquals(0, cli.run("train").exitCode());
+        assertEquals(List.of("| epoch | total_error |", "|---|---|", "| 0 | 0.014181377937891659 |"),
+                cli.run("sql", "SELECT epoch, total_error FROM epoch_losses WHERE run_id = 1 AND epoch = 0", "--format", "markdown").lines());
+        assertEquals(List.of("| parameter | value |", "|---|---|", "| w1 | 0.15 |"),
+                cli.run("state", "1", "--epoch", "0", "--format", "markdown").lines().subList(0, 3));
+        String run = cli.run("runs", "--format", "markdown").lines().get(2);
+        assertTrue(run.startsWith("| 1 | seed | 2-2-2 | 0.1 | 100 | 100 | completed |"), run);
+    }
+
+    @Test
     void trainReadsAConfigFileAndFlagsOverrideIt() throws Exception {
         Cli cli = new Cli(dir);
         Path config = Path.of("scripts/examples/xor.json");
