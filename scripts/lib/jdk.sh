@@ -19,7 +19,9 @@ java_major() {
             fi
         done < "$home/release"
     fi
-    MAJOR=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1)
+    # A java that does not run is no JDK to use (and must not end a script running with set -e).
+    MAJOR=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1) || MAJOR=
+    [[ $MAJOR =~ ^[0-9]+$ ]] || MAJOR=
 }
 
 # Sets JDK_HOME to JAVA_HOME when that is a JDK 21+, else to the newest JDK 21+ installed, else to nothing.

@@ -142,6 +142,11 @@ public final class Main implements Runnable {
             if (t instanceof OutOfMemoryError) {
                 return true;
             }
+            for (Throwable s : t.getSuppressed()) {
+                if (isOutOfMemory(s)) {
+                    return true;
+                }
+            }
         }
         return false;
     }

@@ -194,6 +194,31 @@ class RunStoreTest {
     }
 
     @Test
+    void aCommitThreadKilledByAnErrorFailsTheTrainersNextCallInsteadOfLeavingItWaiting() throws SQLException {
+        RunConfig config = RunConfig.seed();
+        try (RunStore store = open()) {
+            RunStarted started;
+            try (RunRecorder first = store.start(config, null, null)) {
+                started = first.started();
+            }
+            Handle handle = store.writerHandle();
+            // Reconnecting after the broken connection below throws an error, as running out of memory there would.
+            BlockRecorder recorder = new BlockRecorder(handle, () -> {
+                throw new OutOfMemoryError("simulated");
+            }, null, started, 0, RunStore.hashOf(handle, started.runId()));
+            recorder.append(epochOf(started, config.initial(), 0));
+            recorder.flush();
+            handle.getConnection().close();
+            recorder.append(epochOf(started, config.initial(), 1));
+            StoreException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(StoreException.class, recorder::flush));
+            assertTrue(e.getMessage().contains("stopped unexpectedly"), e.getMessage());
+            assertTrue(java.util.Arrays.stream(e.getSuppressed()).anyMatch(OutOfMemoryError.class::isInstance), "the error travels with it");
+            assertTimeoutPreemptively(Duration.ofSeconds(20), recorder::close);
+            assertEquals(1, store.epochCount(started.runId()), "what was committed stays");
+        }
+    }
+
+    @Test
     void aWriterThatNeverFlushedLeavesOnlyCommittedWholeEpochs() {
         RunConfig config = RunConfig.seed();
         try (RunStore store = open()) {
