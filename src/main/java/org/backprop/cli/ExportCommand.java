@@ -122,7 +122,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /** Every stored epoch as it is, with the hash stored beside it. */
     private static Consumer<org.backprop.events.EpochBlock> epochLines(StoredRun stored, EventLines.Writer lines) {
-        EpochCodec codec = new EpochCodec(stored.started().config().network(), stored.started().config().data().sampleCount());
+        EpochCodec codec = EpochCodec.of(stored.started().config());
         return block -> {
             ByteBuffer payload = ByteBuffer.wrap(block.payload());
             byte[] hashes = block.hashes();

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
+import org.backprop.model.RunConfig;
 
 /**
  * The canonical bytes of an epoch, the form that is stored and hashed: little-endian doubles in the order
@@ -25,6 +26,11 @@ public final class EpochCodec {
         this.biases = network.biasCount();
         this.perSample = samples * network.neuronCount();
         this.doubles = 2 * weights + 2 * biases + 3 * perSample + 1;
+    }
+
+    /** The codec of a run's epochs: its network, with as many samples as its data has. */
+    public static EpochCodec of(RunConfig config) {
+        return new EpochCodec(config.network(), config.data().sampleCount());
     }
 
     public Network network() {

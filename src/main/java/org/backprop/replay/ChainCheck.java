@@ -27,7 +27,7 @@ public final class ChainCheck {
 
     public ChainCheck(RunStarted started) {
         this.started = started;
-        this.codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        this.codec = EpochCodec.of(started.config());
         this.bytes = new byte[codec.epochBytes()];
         this.buffer = ByteBuffer.wrap(bytes);
         this.previous = hashes.start(started);

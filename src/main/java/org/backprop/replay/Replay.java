@@ -24,7 +24,7 @@ public final class Replay {
         this.store = store;
         this.started = store.started(runId);
         this.epochCount = store.epochCount(runId);
-        EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        EpochCodec codec = EpochCodec.of(started.config());
         this.chunk = Math.max(1, CHUNK_BYTES / codec.epochBytes());
     }
 

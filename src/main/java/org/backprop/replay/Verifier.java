@@ -67,7 +67,7 @@ public final class Verifier {
             RunStarted started = stored.started();
             this.config = started.config();
             this.names = new ValueNames(config);
-            this.epochBytes = new EpochCodec(config.network(), config.data().sampleCount()).epochBytes();
+            this.epochBytes = EpochCodec.of(config).epochBytes();
             this.values = new EpochValues(config.network(), config.data().sampleCount());
             this.w = config.initial().weights();
             this.b = config.initial().biases();

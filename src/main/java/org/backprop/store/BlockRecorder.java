@@ -62,7 +62,7 @@ final class BlockRecorder implements RunRecorder {
     private BlockRecorder(BlockWriter writer, boolean ownThread, RunStarted started, int nextEpoch, byte[] lastHash) {
         this.writer = writer;
         this.started = started;
-        this.codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        this.codec = EpochCodec.of(started.config());
         this.epochsPerRow = Math.max(1, ROW_BYTES / codec.epochBytes());
         this.row = new byte[epochsPerRow * codec.epochBytes()];
         this.rowHashes = new byte[epochsPerRow * EventHashes.LENGTH];

@@ -172,7 +172,7 @@ public final class RunStore implements EventStore {
 
     /** True when the store holds exactly this start event (its hash covers its id, time and configuration). */
     private synchronized boolean isStored(RunStarted started) {
-        byte[] hash = new EventHashes().start(CanonicalConfig.json(started).getBytes(StandardCharsets.UTF_8), EpochCodec.pack(started.config().initial()));
+        byte[] hash = new EventHashes().start(started);
         return handle.createQuery("SELECT hash FROM run_started WHERE run_id = :id").bind("id", started.runId())
                 .mapTo(byte[].class).findOne().map(stored -> Arrays.equals(stored, hash)).orElse(false);
     }
@@ -200,7 +200,7 @@ public final class RunStore implements EventStore {
     private static void refuseIfEnded(Handle h, RunStarted started) {
         long id = started.runId();
         h.createQuery("SELECT status, epoch, reason FROM run_ended WHERE run_id = :id").bind("id", id)
-                .map((rs, ctx) -> "completed".equals(rs.getString(1))
+                .map((rs, ctx) -> EventHashes.COMPLETED.equals(rs.getString(1))
                         ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt(2)
                                 + " epochs are recorded): there is nothing to resume; 'backprop runs' shows the runs that are interrupted")
                         : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt(2) + " (" + rs.getString(3)
@@ -278,10 +278,6 @@ public final class RunStore implements EventStore {
         return String.join(",", network.activations().stream().map(Activation::label).toList());
     }
 
-    /**
-     * Picks the run's last block (bind {@code :id}) through the primary key's index alone: MAX(last_epoch) or ORDER BY
-     * first_epoch DESC would read every block of the run, payloads and all.
-     */
     /** The number of epochs the run has stored. */
     static int storedEpochs(Handle h, long runId) {
         // Ordering by the whole index lets H2 read just its last entry instead of every row of the run.
@@ -344,7 +340,7 @@ public final class RunStore implements EventStore {
     @Override
     public synchronized List<EpochRecorded> epochs(long runId, int from, int to) {
         RunStarted started = started(runId);
-        EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        EpochCodec codec = EpochCodec.of(started.config());
         StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         List<EpochRecorded> out = new ArrayList<>();
         try {
@@ -371,7 +367,7 @@ public final class RunStore implements EventStore {
 
     static RunEvent readEnd(ResultSet rs, long runId, int weights) throws SQLException {
         Instant at = rs.getObject("ended_at", OffsetDateTime.class).toInstant();
-        return "completed".equals(rs.getString("status"))
+        return EventHashes.COMPLETED.equals(rs.getString("status"))
                 ? new RunCompleted(runId, rs.getInt("epoch"), EpochCodec.unpack(rs.getBytes("final_parameters"), weights), at)
                 : new RunFailed(runId, rs.getInt("epoch"), rs.getString("reason"), at);
     }
@@ -387,7 +383,7 @@ public final class RunStore implements EventStore {
         if (epoch == 0) {
             return started.config().initial();
         }
-        EpochCodec codec = new EpochCodec(started.config().network(), started.config().data().sampleCount());
+        EpochCodec codec = EpochCodec.of(started.config());
         StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         try {
             // One index lookup finds the row holding the epoch; its first part holds the parameters of a small epoch.
@@ -463,7 +459,7 @@ public final class RunStore implements EventStore {
     @Override
     public synchronized void forEachBlock(long runId, Consumer<EpochBlock> action) {
         RunStarted started = started(runId);
-        int epochBytes = new EpochCodec(started.config().network(), started.config().data().sampleCount()).epochBytes();
+        int epochBytes = EpochCodec.of(started.config()).epochBytes();
         StoredEvents.forEachBlock(handle, runId, epochBytes, action);
     }
 

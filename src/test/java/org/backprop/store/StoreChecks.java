@@ -89,7 +89,7 @@ public final class StoreChecks {
     public static int assertRecordedValuesRecompute(RunStore store, long runId) {
         RunStarted started = store.started(runId);
         RunConfig c = started.config();
-        EpochCodec codec = new EpochCodec(c.network(), c.data().sampleCount());
+        EpochCodec codec = EpochCodec.of(c);
         Parameters p = c.initial();
         int epochs = 0;
         for (Iterator<StoredEpoch> it = storedEpochs(store, runId); it.hasNext(); ) {
@@ -141,7 +141,7 @@ public final class StoreChecks {
         Iterator<StoredEpoch> expected = storedEpochs(store, expectedRun);
         Iterator<StoredEpoch> actual = storedEpochs(store, actualRun);
         RunConfig c = store.started(expectedRun).config();
-        EpochCodec codec = new EpochCodec(c.network(), c.data().sampleCount());
+        EpochCodec codec = EpochCodec.of(c);
         int epochs = 0;
         while (expected.hasNext() && actual.hasNext()) {
             StoredEpoch a = expected.next();
@@ -175,7 +175,7 @@ public final class StoreChecks {
     /** The run's stored epochs in order, read a few blocks at a time, checking that every block holds whole epochs. */
     static Iterator<StoredEpoch> storedEpochs(RunStore store, long runId) {
         RunConfig c = store.started(runId).config();
-        int epochBytes = new EpochCodec(c.network(), c.data().sampleCount()).epochBytes();
+        int epochBytes = EpochCodec.of(c).epochBytes();
         return new Iterator<>() {
             private List<List<Object>> page = List.of();
             private int row;

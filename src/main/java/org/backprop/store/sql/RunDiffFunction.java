@@ -96,7 +96,7 @@ public final class RunDiffFunction {
                 }
             }
             this.config = started.config();
-            this.codec = new EpochCodec(config.network(), config.data().sampleCount());
+            this.codec = EpochCodec.of(config);
             this.stored = new StoredEpochs(c, runId, codec.epochBytes());
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = ? ORDER BY run_id DESC, last_epoch DESC LIMIT 1")) {
