@@ -46,6 +46,40 @@ public final class EpochCodec {
         return doubles * Double.BYTES;
     }
 
+    /** Doubles in one encoded epoch. */
+    public int epochDoubles() {
+        return doubles;
+    }
+
+    /** Size of the parameters that open an encoded epoch (weights, then biases), in bytes. */
+    public int parameterBytes() {
+        return (weights + biases) * Double.BYTES;
+    }
+
+    // Where each part of an encoded epoch starts, in doubles from the epoch's first: the layout write and read follow.
+
+    public int netInputsAt() {
+        return weights + biases;
+    }
+
+    public int activationsAt() {
+        return netInputsAt() + perSample;
+    }
+
+    public int deltasAt() {
+        return activationsAt() + perSample;
+    }
+
+    /** The weight gradients, then the bias gradients. */
+    public int gradientsAt() {
+        return deltasAt() + perSample;
+    }
+
+    /** The loss, the epoch's last double. */
+    public int lossAt() {
+        return gradientsAt() + weights + biases;
+    }
+
     /** Writes the epoch at the buffer's position and advances it. */
     public void write(EpochRecorded e, ByteBuffer out) {
         DoubleBuffer d = out.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();

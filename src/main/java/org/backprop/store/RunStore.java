@@ -389,8 +389,7 @@ public final class RunStore implements EventStore {
             // One index lookup finds the row holding the epoch; its first part holds the parameters of a small epoch.
             StoredEpochs.Row row = epoch < 0 ? null : stored.rowHolding(epoch);
             if (row != null && row.last() >= epoch) {
-                int bytes = (started.config().network().weightCount() + started.config().network().biasCount()) * Double.BYTES;
-                return codec.readParameters(ByteBuffer.wrap(stored.slice(row, (epoch - row.first()) * codec.epochBytes(), bytes)));
+                return codec.readParameters(ByteBuffer.wrap(stored.slice(row, (epoch - row.first()) * codec.epochBytes(), codec.parameterBytes())));
             }
             int count = epochCount(runId);
             if (epoch >= 0 && epoch < count) {

@@ -127,8 +127,7 @@ public final class RunDiffFunction {
                 return null;
             }
             ByteBuffer epochBytes = at(epoch).order(ByteOrder.LITTLE_ENDIAN);
-            // The loss is the last value of an epoch's canonical bytes.
-            return epochBytes.getDouble(epochBytes.position() + codec.epochBytes() - Double.BYTES);
+            return epochBytes.getDouble(epochBytes.position() + codec.lossAt() * Double.BYTES);
         }
 
         private ByteBuffer at(int epoch) throws SQLException {
