@@ -68,7 +68,7 @@ public final class Trainer {
             System.arraycopy(w, 0, nextW, 0, w.length);
             System.arraycopy(b, 0, nextB, 0, b.length);
             Backprop.descend(nextW, nextB, values, rate, trainBiases);
-            String problem = firstNonFinite(values, nextW, nextB);
+            String problem = values.firstNonFinite(nextW, nextB);
             if (problem != null) {
                 end = recorder.fail(epoch, problem + " at epoch " + epoch + "; the run stopped there (try a smaller learning rate)");
                 break;
@@ -93,36 +93,4 @@ public final class Trainer {
         return new TrainingOutcome(recorder.started(), end, recorded, first, last);
     }
 
-    /** Names the first value of the epoch that is NaN or infinite, or returns null when all are finite. */
-    static String firstNonFinite(EpochValues v, double[] w, double[] b) {
-        if (!Double.isFinite(v.loss)) {
-            return "the loss became " + v.loss;
-        }
-        String s = scan(v.netInputs, "a net input");
-        s = s != null ? s : scan(v.activations, "an activation");
-        s = s != null ? s : scan(v.deltas, "a delta (∂E/∂net)");
-        if (s != null) {
-            return s;
-        }
-        for (int i = 0; i < w.length; i++) {
-            if (!Double.isFinite(v.weightGradients[i]) || !Double.isFinite(w[i])) {
-                return "w" + (i + 1) + (Double.isFinite(v.weightGradients[i]) ? " became " + w[i] + " after the update" : "'s gradient became " + v.weightGradients[i]);
-            }
-        }
-        for (int i = 0; i < b.length; i++) {
-            if (!Double.isFinite(v.biasGradients[i]) || !Double.isFinite(b[i])) {
-                return "b" + (i + 1) + (Double.isFinite(v.biasGradients[i]) ? " became " + b[i] + " after the update" : "'s gradient became " + v.biasGradients[i]);
-            }
-        }
-        return null;
-    }
-
-    private static String scan(double[] values, String what) {
-        for (double x : values) {
-            if (!Double.isFinite(x)) {
-                return what + " became " + x;
-            }
-        }
-        return null;
-    }
 }
