@@ -144,6 +144,14 @@ public record Network(int[] layers, List<Activation> activations, boolean biased
         return j.toString();
     }
 
+    /**
+     * Whether a run of this network on {@code samples} samples has the shape of the seed tutorial's spreadsheet (and
+     * of the {@code epoch_sheet} view): 2-2-2, one sample, no biases.
+     */
+    public boolean isSeedShaped(int samples) {
+        return samples == 1 && "2-2-2".equals(shape()) && !biased;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Network n && Arrays.equals(layers, n.layers) && activations.equals(n.activations)

@@ -15,12 +15,7 @@ public final class ValueNames {
     public ValueNames(RunConfig config) {
         this.network = config.network();
         this.samples = config.data().sampleCount();
-        this.seedShaped = isSeedShaped(config);
-    }
-
-    /** The shape of the seed's spreadsheet and of the {@code epoch_sheet} view: 2-2-2, one sample, no biases. */
-    public static boolean isSeedShaped(RunConfig config) {
-        return config.data().sampleCount() == 1 && "2-2-2".equals(config.network().shape()) && !config.network().biased();
+        this.seedShaped = network.isSeedShaped(samples);
     }
 
     public boolean seedShaped() {
