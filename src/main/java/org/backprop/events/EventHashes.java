@@ -65,9 +65,14 @@ public final class EventHashes {
      * parameters and time.
      */
     public byte[] end(byte[] previous, RunEvent end) {
+        return end(previous, end, true);
+    }
+
+    private byte[] end(byte[] previous, RunEvent end, boolean withTime) {
         return switch (end) {
-            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
-            case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
+            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()),
+                    withTime ? done.endedAt() : null);
+            case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null, withTime ? failed.endedAt() : null);
             case RunStarted s -> throw new IllegalArgumentException("a start event does not end a run: " + s);
             case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end a run: " + e);
         };
@@ -100,13 +105,6 @@ public final class EventHashes {
      * event without its time; for them the form without it is accepted, so their end time stays unprotected.
      */
     public boolean endMatches(byte[] previous, RunEvent end, byte[] claimed) {
-        if (Arrays.equals(end(previous, end), claimed)) {
-            return true;
-        }
-        return switch (end) {
-            case RunCompleted done -> Arrays.equals(end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), null), claimed);
-            case RunFailed failed -> Arrays.equals(end(previous, FAILED, failed.epoch(), failed.reason(), null, null), claimed);
-            default -> false;
-        };
+        return Arrays.equals(end(previous, end, true), claimed) || Arrays.equals(end(previous, end, false), claimed);
     }
 }
