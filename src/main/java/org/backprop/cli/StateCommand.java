@@ -1,11 +1,6 @@
 package org.backprop.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -86,22 +81,17 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private static String json(Replay replay, int at, Parameters p) {
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("runId", replay.runId());
-            g.writeStringField("name", replay.started().config().name());
-            g.writeNumberField("epoch", at);
-            g.writeBooleanField("final", at == replay.epochCount());
-            g.writeFieldName("weights");
-            Tables.writeValue(g, p.weights());
-            g.writeFieldName("biases");
-            Tables.writeValue(g, p.biases());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return s.toString();
+        return Tables.prettyJson(g -> {
+                g.writeStartObject();
+                g.writeNumberField("runId", replay.runId());
+                g.writeStringField("name", replay.started().config().name());
+                g.writeNumberField("epoch", at);
+                g.writeBooleanField("final", at == replay.epochCount());
+                g.writeFieldName("weights");
+                Tables.writeValue(g, p.weights());
+                g.writeFieldName("biases");
+                Tables.writeValue(g, p.biases());
+                g.writeEndObject();
+        });
     }
 }

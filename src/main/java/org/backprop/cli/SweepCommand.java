@@ -1,11 +1,6 @@
 package org.backprop.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +11,6 @@ import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.plot.RunCharts;
 import org.backprop.store.RunStore;
-import org.backprop.sweep.SweepProgress;
 import org.backprop.sweep.SweepResult;
 import org.backprop.sweep.SweepRun;
 import org.backprop.sweep.Sweeper;
@@ -100,10 +94,10 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RunStore runStore = store.open()) {
             int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            SweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
+            TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
                     Collections.nCopies(rates.size(), base.epochs()));
             SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
-            TerminalSweepProgress.finish(progress, spec.commandLine().getErr());
+            progress.finish();
             print(out, result, base);
             if (plot != null) {
                 List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
@@ -207,55 +201,50 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     static String json(SweepResult result, RunConfig base) {
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("sweepId", result.sweepId());
-            g.writeBooleanField("chained", result.chained());
-            g.writeStringField("network", base.network().shape());
-            g.writeNumberField("epochs", base.epochs());
-            g.writeStringField("final", finalMeaning(base.epochs()));
-            g.writeArrayFieldStart("runs");
-            for (SweepRun r : result.runs()) {
+        return Tables.prettyJson(g -> {
                 g.writeStartObject();
-                g.writeNumberField("runId", r.runId());
-                g.writeStringField("name", r.started().config().name());
-                g.writeNumberField("learningRate", r.learningRate());
-                g.writeStringField("startedFrom", r.startedFrom());
-                g.writeFieldName("parentRunId");
-                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().parentRunId());
-                g.writeFieldName("forkEpoch");
-                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().forkEpoch());
-                g.writeStringField("status", r.completed() ? "completed" : r.status());
-                g.writeNumberField("epochsRecorded", r.epochsRecorded());
-                if (r.completed()) {
-                    g.writeFieldName("finalWeights");
-                    Tables.writeValue(g, r.finalParameters().weights());
-                    g.writeFieldName("finalBiases");
-                    Tables.writeValue(g, r.finalParameters().biases());
-                    g.writeFieldName("finalError");
-                    Tables.writeValue(g, r.finalError());
-                    g.writeArrayFieldStart("finalOutputs");
-                    Network network = r.started().config().network();
-                    for (int sample = 0; sample < r.started().config().data().sampleCount(); sample++) {
-                        double[] outputs = new double[network.outputs()];
-                        for (int o = 0; o < outputs.length; o++) {
-                            outputs[o] = r.finalOutput(sample, o);
+                g.writeNumberField("sweepId", result.sweepId());
+                g.writeBooleanField("chained", result.chained());
+                g.writeStringField("network", base.network().shape());
+                g.writeNumberField("epochs", base.epochs());
+                g.writeStringField("final", finalMeaning(base.epochs()));
+                g.writeArrayFieldStart("runs");
+                for (SweepRun r : result.runs()) {
+                    g.writeStartObject();
+                    g.writeNumberField("runId", r.runId());
+                    g.writeStringField("name", r.started().config().name());
+                    g.writeNumberField("learningRate", r.learningRate());
+                    g.writeStringField("startedFrom", r.startedFrom());
+                    g.writeFieldName("parentRunId");
+                    Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().parentRunId());
+                    g.writeFieldName("forkEpoch");
+                    Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().forkEpoch());
+                    g.writeStringField("status", r.completed() ? "completed" : r.status());
+                    g.writeNumberField("epochsRecorded", r.epochsRecorded());
+                    if (r.completed()) {
+                        g.writeFieldName("finalWeights");
+                        Tables.writeValue(g, r.finalParameters().weights());
+                        g.writeFieldName("finalBiases");
+                        Tables.writeValue(g, r.finalParameters().biases());
+                        g.writeFieldName("finalError");
+                        Tables.writeValue(g, r.finalError());
+                        g.writeArrayFieldStart("finalOutputs");
+                        Network network = r.started().config().network();
+                        for (int sample = 0; sample < r.started().config().data().sampleCount(); sample++) {
+                            double[] outputs = new double[network.outputs()];
+                            for (int o = 0; o < outputs.length; o++) {
+                                outputs[o] = r.finalOutput(sample, o);
+                            }
+                            Tables.writeValue(g, outputs);
                         }
-                        Tables.writeValue(g, outputs);
+                        g.writeEndArray();
                     }
-                    g.writeEndArray();
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
+                g.writeFieldName("notRun");
+                Tables.writeValue(g, result.notRun());
                 g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("notRun");
-            Tables.writeValue(g, result.notRun());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return s.toString();
+        });
     }
 }

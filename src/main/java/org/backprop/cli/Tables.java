@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Prints rows of values as an aligned table, CSV, JSON or Markdown; doubles always in full, round-trip precision. */
@@ -17,8 +18,11 @@ final class Tables {
     static void print(PrintWriter out, Format format, List<String> columns, List<? extends List<?>> rows) {
         switch (format) {
             case table -> table(out, columns, rows);
-            case csv -> csv(out, columns, rows);
-            case json -> out.println(json(columns, rows));
+            case csv, json -> {
+                try (RowStream stream = RowStream.of(format, out, columns)) {
+                    rows.forEach(stream::row);
+                }
+            }
             case markdown -> markdown(out, columns, rows);
         }
     }
@@ -28,11 +32,7 @@ final class Tables {
             return "";
         }
         if (v instanceof byte[] bytes) {
-            StringBuilder b = new StringBuilder(bytes.length * 2);
-            for (byte x : bytes) {
-                b.append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
-            }
-            return b.toString();
+            return HexFormat.of().formatHex(bytes);
         }
         return String.valueOf(v);
     }
@@ -80,20 +80,6 @@ final class Tables {
         return right ? spaces + s : s + spaces;
     }
 
-    private static void csv(PrintWriter out, List<String> columns, List<? extends List<?>> rows) {
-        out.println(String.join(",", columns.stream().map(Tables::csvCell).toList()));
-        for (List<?> row : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int c = 0; c < row.size(); c++) {
-                if (c > 0) {
-                    b.append(',');
-                }
-                b.append(csvCell(text(row.get(c))));
-            }
-            out.println(b);
-        }
-    }
-
     static String csvCell(String s) {
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
             return '"' + s.replace("\"", "\"\"") + '"';
@@ -109,21 +95,18 @@ final class Tables {
         }
     }
 
-    /** A JSON array with one object per row, keys named by the columns. */
-    static String json(List<String> columns, List<? extends List<?>> rows) {
+    /** What writes one JSON document. */
+    @FunctionalInterface
+    interface JsonBody {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** One JSON document, pretty-printed, as a string. */
+    static String prettyJson(JsonBody body) {
         StringWriter s = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
             g.useDefaultPrettyPrinter();
-            g.writeStartArray();
-            for (List<?> row : rows) {
-                g.writeStartObject();
-                for (int c = 0; c < columns.size(); c++) {
-                    g.writeFieldName(columns.get(c));
-                    writeValue(g, row.get(c));
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            body.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,8 +27,7 @@ final class TerminalProgress implements TrainingProgress {
         if (err == null) {
             return;
         }
-        // Look at the clock only every 256 epochs: long runs do hundreds of thousands a second.
-        if ((epoch & 255) != 0 && epoch + 1 != total) {
+        if (!worthALook(epoch, total)) {
             return;
         }
         long now = System.nanoTime();
@@ -38,6 +37,11 @@ final class TerminalProgress implements TrainingProgress {
         lastShown = now;
         shown = true;
         show(err, "epoch", epoch + 1, total, now - start, String.format("loss %.6g", loss));
+    }
+
+    /** Whether to look at the clock after this epoch: every 256 epochs (long runs do hundreds of thousands a second), and after the last. */
+    static boolean worthALook(int epoch, int total) {
+        return (epoch & 255) == 0 || epoch + 1 == total;
     }
 
     /** One line, rewritten in place: how many of how many, the rate, the time left and a last word. */

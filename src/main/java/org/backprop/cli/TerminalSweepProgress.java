@@ -23,14 +23,13 @@ final class TerminalSweepProgress implements SweepProgress {
     }
 
     /** A display on the terminal for runs of the given planned lengths, or none when quiet or not on a terminal. */
-    static SweepProgress forTerminal(boolean quiet, PrintWriter err, List<Integer> planned) {
-        return quiet || System.console() == null ? SweepProgress.NONE : new TerminalSweepProgress(err, planned);
+    static TerminalSweepProgress forTerminal(boolean quiet, PrintWriter err, List<Integer> planned) {
+        return new TerminalSweepProgress(quiet || System.console() == null ? null : err, planned);
     }
 
     @Override
     public void epochDone(int run, int epoch, int total, double loss) {
-        // As for one run: look at the clock only every 256 epochs of a run, and at each run's last.
-        if ((epoch & 255) != 0 && epoch + 1 != total) {
+        if (err == null || !TerminalProgress.worthALook(epoch, total)) {
             return;
         }
         done.set(run, epoch + 1);
@@ -55,13 +54,9 @@ final class TerminalSweepProgress implements SweepProgress {
     }
 
     /** Clears the line, if one was shown. */
-    static void finish(SweepProgress progress, PrintWriter err) {
-        if (progress instanceof TerminalSweepProgress p) {
-            synchronized (p) {
-                if (p.shown) {
-                    TerminalProgress.clear(err);
-                }
-            }
+    synchronized void finish() {
+        if (shown) {
+            TerminalProgress.clear(err);
         }
     }
 }

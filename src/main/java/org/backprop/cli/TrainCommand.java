@@ -1,10 +1,6 @@
 package org.backprop.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.backprop.events.RunCompleted;
@@ -126,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("replay it:  backprop replay %d%n", id);
         out.printf("query it:   backprop sql \"SELECT * FROM %s WHERE run_id = %d AND epoch < 3\"%n",
-                "2-2-2".equals(c.network().shape()) && c.data().sampleCount() == 1 && !c.network().biased() ? "epoch_sheet" : "epoch_losses", id);
+                c.network().isSeedShaped(c.data().sampleCount()) ? "epoch_sheet" : "epoch_losses", id);
     }
 
     private static void printParameters(PrintWriter out, String label, Parameters p) {
@@ -145,41 +141,36 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String json(TrainingOutcome o) {
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
-            g.useDefaultPrettyPrinter();
-            RunConfig c = o.started().config();
-            g.writeStartObject();
-            g.writeNumberField("runId", o.started().runId());
-            g.writeStringField("name", c.name());
-            g.writeStringField("layers", c.network().shape());
-            g.writeNumberField("learningRate", c.learningRate());
-            g.writeNumberField("epochs", c.epochs());
-            g.writeNumberField("epochsRecorded", o.epochsRecorded());
-            g.writeFieldName("firstLoss");
-            Tables.writeValue(g, o.firstLoss());
-            g.writeFieldName("lastLoss");
-            Tables.writeValue(g, o.lastLoss());
-            switch (o.end()) {
-                case null -> g.writeStringField("status", "interrupted");
-                case RunCompleted done -> {
-                    g.writeStringField("status", "completed");
-                    g.writeFieldName("finalWeights");
-                    Tables.writeValue(g, done.finalParameters().weights());
-                    g.writeFieldName("finalBiases");
-                    Tables.writeValue(g, done.finalParameters().biases());
+        return Tables.prettyJson(g -> {
+                RunConfig c = o.started().config();
+                g.writeStartObject();
+                g.writeNumberField("runId", o.started().runId());
+                g.writeStringField("name", c.name());
+                g.writeStringField("layers", c.network().shape());
+                g.writeNumberField("learningRate", c.learningRate());
+                g.writeNumberField("epochs", c.epochs());
+                g.writeNumberField("epochsRecorded", o.epochsRecorded());
+                g.writeFieldName("firstLoss");
+                Tables.writeValue(g, o.firstLoss());
+                g.writeFieldName("lastLoss");
+                Tables.writeValue(g, o.lastLoss());
+                switch (o.end()) {
+                    case null -> g.writeStringField("status", "interrupted");
+                    case RunCompleted done -> {
+                        g.writeStringField("status", "completed");
+                        g.writeFieldName("finalWeights");
+                        Tables.writeValue(g, done.finalParameters().weights());
+                        g.writeFieldName("finalBiases");
+                        Tables.writeValue(g, done.finalParameters().biases());
+                    }
+                    case RunFailed failed -> {
+                        g.writeStringField("status", "failed");
+                        g.writeNumberField("failedEpoch", failed.epoch());
+                        g.writeStringField("reason", failed.reason());
+                    }
+                    default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
                 }
-                case RunFailed failed -> {
-                    g.writeStringField("status", "failed");
-                    g.writeNumberField("failedEpoch", failed.epoch());
-                    g.writeStringField("reason", failed.reason());
-                }
-                default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s.toString();
+                g.writeEndObject();
+        });
     }
 }
