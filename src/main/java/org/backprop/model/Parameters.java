@@ -76,6 +76,11 @@ public record Parameters(double[] weights, double[] biases) {
         return weights.length;
     }
 
+    /** The name of trainable value {@code k} of a network with {@code weightCount} weights: {@code w1..wN}, then {@code b1..bM}. */
+    public static String name(int k, int weightCount) {
+        return k < weightCount ? "w" + (k + 1) : "b" + (k - weightCount + 1);
+    }
+
     public int biasCount() {
         return biases.length;
     }

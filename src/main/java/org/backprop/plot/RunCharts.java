@@ -81,7 +81,7 @@ public final class RunCharts {
         int points = what == Values.WEIGHTS ? count + 1 : count;
         Decimator[] decimators = new Decimator[lines];
         for (int k = 0; k < lines; k++) {
-            String name = k < weights ? "w" + (k + 1) : "b" + (k - weights + 1);
+            String name = Parameters.name(k, weights);
             decimators[k] = new Decimator(prefix + (what == Values.WEIGHTS ? name : "∂E/∂" + name), points, maxPoints);
         }
         for (int from = 0; from < count; from += WINDOW) {

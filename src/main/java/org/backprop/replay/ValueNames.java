@@ -1,6 +1,7 @@
 package org.backprop.replay;
 
 import org.backprop.model.Network;
+import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 
 /**
@@ -24,8 +25,7 @@ public final class ValueNames {
 
     /** {@code w1..wN} then {@code b1..bM}: the view's name of trainable value {@code k}. */
     public String parameter(int k) {
-        int w = network.weightCount();
-        return k < w ? "w" + (k + 1) : "b" + (k - w + 1);
+        return Parameters.name(k, network.weightCount());
     }
 
     /** The seed's name of a non-input neuron (h1, h2, o1, o2); only for seed-shaped runs. */

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.backprop.events.EpochCodec;
 import org.backprop.model.Network;
+import org.backprop.model.Parameters;
 import org.backprop.store.RunStore;
 import org.h2.value.Value;
 import org.h2.value.ValueBigint;
@@ -65,7 +66,7 @@ final class RunLayout {
         this.to = new Value[w + b];
         for (int k = 0; k < w + b; k++) {
             Network.WeightPosition pos = k < w ? network.weightPosition(k) : network.biasPosition(k - w);
-            names[k] = ValueVarchar.get(k < w ? "w" + (k + 1) : "b" + (k - w + 1));
+            names[k] = ValueVarchar.get(Parameters.name(k, w));
             layer[k] = ValueInteger.get(pos.layer());
             from[k] = ValueInteger.get(pos.fromNeuron());
             to[k] = ValueInteger.get(pos.toNeuron());
