@@ -138,52 +138,52 @@ final class DiffCommand implements Callable<Integer> {
 
     static String json(RunDiff diff) {
         return Tables.prettyJson(g -> {
+            g.writeStartObject();
+            run(g, "runA", diff.a(), diff.epochsA());
+            run(g, "runB", diff.b(), diff.epochsB());
+            g.writeBooleanField("identical", diff.identical());
+            g.writeArrayFieldStart("configurationDifferences");
+            for (ConfigDifference d : diff.configurationDifferences()) {
                 g.writeStartObject();
-                run(g, "runA", diff.a(), diff.epochsA());
-                run(g, "runB", diff.b(), diff.epochsB());
-                g.writeBooleanField("identical", diff.identical());
-                g.writeArrayFieldStart("configurationDifferences");
-                for (ConfigDifference d : diff.configurationDifferences()) {
-                    g.writeStartObject();
-                    g.writeStringField("field", d.field());
-                    g.writeStringField("a", d.a());
-                    g.writeStringField("b", d.b());
-                    g.writeStringField("note", d.note());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeBooleanField("initialWeightsEqual", diff.initialWeightsEqual());
-                g.writeStringField("initialWeights", startStatement(diff));
-                g.writeFieldName("firstDivergentEpoch");
-                Tables.writeValue(g, diff.firstDivergentEpoch());
-                g.writeFieldName("finalLossA");
-                Tables.writeValue(g, diff.finalLossA());
-                g.writeFieldName("finalLossB");
-                Tables.writeValue(g, diff.finalLossB());
-                g.writeArrayFieldStart("epochs");
-                for (int e = 0; e < diff.rowCount(); e++) {
-                    EpochDiff d = diff.row(e);
-                    g.writeStartObject();
-                    g.writeNumberField("epoch", d.epoch());
-                    field(g, "lossA", d.lossA());
-                    field(g, "lossB", d.lossB());
-                    field(g, "lossDifference", d.lossDifference());
-                    field(g, "maxWeightDifference", d.maxWeightDifference());
-                    field(g, "weightsEqual", d.weightsEqual());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeArrayFieldStart("finalWeights");
-                for (List<Object> row : finalRows(diff)) {
-                    g.writeStartObject();
-                    g.writeStringField("weight", (String) row.get(0));
-                    field(g, "a", row.get(1));
-                    field(g, "b", row.get(2));
-                    field(g, "difference", row.get(3));
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                g.writeStringField("field", d.field());
+                g.writeStringField("a", d.a());
+                g.writeStringField("b", d.b());
+                g.writeStringField("note", d.note());
                 g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeBooleanField("initialWeightsEqual", diff.initialWeightsEqual());
+            g.writeStringField("initialWeights", startStatement(diff));
+            g.writeFieldName("firstDivergentEpoch");
+            Tables.writeValue(g, diff.firstDivergentEpoch());
+            g.writeFieldName("finalLossA");
+            Tables.writeValue(g, diff.finalLossA());
+            g.writeFieldName("finalLossB");
+            Tables.writeValue(g, diff.finalLossB());
+            g.writeArrayFieldStart("epochs");
+            for (int e = 0; e < diff.rowCount(); e++) {
+                EpochDiff d = diff.row(e);
+                g.writeStartObject();
+                g.writeNumberField("epoch", d.epoch());
+                field(g, "lossA", d.lossA());
+                field(g, "lossB", d.lossB());
+                field(g, "lossDifference", d.lossDifference());
+                field(g, "maxWeightDifference", d.maxWeightDifference());
+                field(g, "weightsEqual", d.weightsEqual());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("finalWeights");
+            for (List<Object> row : finalRows(diff)) {
+                g.writeStartObject();
+                g.writeStringField("weight", (String) row.get(0));
+                field(g, "a", row.get(1));
+                field(g, "b", row.get(2));
+                field(g, "difference", row.get(3));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         });
     }
 

@@ -1,8 +1,5 @@
 package org.backprop.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.backprop.events.RunFailed;
@@ -76,25 +73,13 @@ final class ForkCommand implements Callable<Integer> {
             TrainingOutcome outcome = fork.run(request, null, progress);
             progress.finish();
             if (output.json()) {
-                out.println(json(outcome, parent));
+                out.println(TrainCommand.json(outcome, true));
             } else {
                 out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
                         + " its own epochs count from 0%n", parent, at, parent, at);
                 TrainCommand.print(out, outcome);
             }
             return outcome.end() instanceof RunFailed ? 1 : 0;
-        }
-    }
-
-    private String json(TrainingOutcome outcome, long parent) {
-        try {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode node = (ObjectNode) mapper.readTree(TrainCommand.json(outcome));
-            node.put("parentRunId", parent);
-            node.put("forkEpoch", at);
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the train summary is not JSON", e);
         }
     }
 }

@@ -82,16 +82,16 @@ final class StateCommand implements Callable<Integer> {
 
     private static String json(Replay replay, int at, Parameters p) {
         return Tables.prettyJson(g -> {
-                g.writeStartObject();
-                g.writeNumberField("runId", replay.runId());
-                g.writeStringField("name", replay.started().config().name());
-                g.writeNumberField("epoch", at);
-                g.writeBooleanField("final", at == replay.epochCount());
-                g.writeFieldName("weights");
-                Tables.writeValue(g, p.weights());
-                g.writeFieldName("biases");
-                Tables.writeValue(g, p.biases());
-                g.writeEndObject();
+            g.writeStartObject();
+            g.writeNumberField("runId", replay.runId());
+            g.writeStringField("name", replay.started().config().name());
+            g.writeNumberField("epoch", at);
+            g.writeBooleanField("final", at == replay.epochCount());
+            g.writeFieldName("weights");
+            Tables.writeValue(g, p.weights());
+            g.writeFieldName("biases");
+            Tables.writeValue(g, p.biases());
+            g.writeEndObject();
         });
     }
 }

@@ -202,49 +202,49 @@ final class SweepCommand implements Callable<Integer> {
 
     static String json(SweepResult result, RunConfig base) {
         return Tables.prettyJson(g -> {
+            g.writeStartObject();
+            g.writeNumberField("sweepId", result.sweepId());
+            g.writeBooleanField("chained", result.chained());
+            g.writeStringField("network", base.network().shape());
+            g.writeNumberField("epochs", base.epochs());
+            g.writeStringField("final", finalMeaning(base.epochs()));
+            g.writeArrayFieldStart("runs");
+            for (SweepRun r : result.runs()) {
                 g.writeStartObject();
-                g.writeNumberField("sweepId", result.sweepId());
-                g.writeBooleanField("chained", result.chained());
-                g.writeStringField("network", base.network().shape());
-                g.writeNumberField("epochs", base.epochs());
-                g.writeStringField("final", finalMeaning(base.epochs()));
-                g.writeArrayFieldStart("runs");
-                for (SweepRun r : result.runs()) {
-                    g.writeStartObject();
-                    g.writeNumberField("runId", r.runId());
-                    g.writeStringField("name", r.started().config().name());
-                    g.writeNumberField("learningRate", r.learningRate());
-                    g.writeStringField("startedFrom", r.startedFrom());
-                    g.writeFieldName("parentRunId");
-                    Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().parentRunId());
-                    g.writeFieldName("forkEpoch");
-                    Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().forkEpoch());
-                    g.writeStringField("status", r.completed() ? "completed" : r.status());
-                    g.writeNumberField("epochsRecorded", r.epochsRecorded());
-                    if (r.completed()) {
-                        g.writeFieldName("finalWeights");
-                        Tables.writeValue(g, r.finalParameters().weights());
-                        g.writeFieldName("finalBiases");
-                        Tables.writeValue(g, r.finalParameters().biases());
-                        g.writeFieldName("finalError");
-                        Tables.writeValue(g, r.finalError());
-                        g.writeArrayFieldStart("finalOutputs");
-                        Network network = r.started().config().network();
-                        for (int sample = 0; sample < r.started().config().data().sampleCount(); sample++) {
-                            double[] outputs = new double[network.outputs()];
-                            for (int o = 0; o < outputs.length; o++) {
-                                outputs[o] = r.finalOutput(sample, o);
-                            }
-                            Tables.writeValue(g, outputs);
+                g.writeNumberField("runId", r.runId());
+                g.writeStringField("name", r.started().config().name());
+                g.writeNumberField("learningRate", r.learningRate());
+                g.writeStringField("startedFrom", r.startedFrom());
+                g.writeFieldName("parentRunId");
+                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().parentRunId());
+                g.writeFieldName("forkEpoch");
+                Tables.writeValue(g, r.started().lineage() == null ? null : r.started().lineage().forkEpoch());
+                g.writeStringField("status", r.completed() ? "completed" : r.status());
+                g.writeNumberField("epochsRecorded", r.epochsRecorded());
+                if (r.completed()) {
+                    g.writeFieldName("finalWeights");
+                    Tables.writeValue(g, r.finalParameters().weights());
+                    g.writeFieldName("finalBiases");
+                    Tables.writeValue(g, r.finalParameters().biases());
+                    g.writeFieldName("finalError");
+                    Tables.writeValue(g, r.finalError());
+                    g.writeArrayFieldStart("finalOutputs");
+                    Network network = r.started().config().network();
+                    for (int sample = 0; sample < r.started().config().data().sampleCount(); sample++) {
+                        double[] outputs = new double[network.outputs()];
+                        for (int o = 0; o < outputs.length; o++) {
+                            outputs[o] = r.finalOutput(sample, o);
                         }
-                        g.writeEndArray();
+                        Tables.writeValue(g, outputs);
                     }
-                    g.writeEndObject();
+                    g.writeEndArray();
                 }
-                g.writeEndArray();
-                g.writeFieldName("notRun");
-                Tables.writeValue(g, result.notRun());
                 g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeFieldName("notRun");
+            Tables.writeValue(g, result.notRun());
+            g.writeEndObject();
         });
     }
 }

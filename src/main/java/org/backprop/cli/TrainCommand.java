@@ -141,36 +141,45 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String json(TrainingOutcome o) {
+        return json(o, false);
+    }
+
+    /** The summary as JSON; with {@code lineage}, a fork's parent run and fork epoch last. */
+    static String json(TrainingOutcome o, boolean lineage) {
         return Tables.prettyJson(g -> {
-                RunConfig c = o.started().config();
-                g.writeStartObject();
-                g.writeNumberField("runId", o.started().runId());
-                g.writeStringField("name", c.name());
-                g.writeStringField("layers", c.network().shape());
-                g.writeNumberField("learningRate", c.learningRate());
-                g.writeNumberField("epochs", c.epochs());
-                g.writeNumberField("epochsRecorded", o.epochsRecorded());
-                g.writeFieldName("firstLoss");
-                Tables.writeValue(g, o.firstLoss());
-                g.writeFieldName("lastLoss");
-                Tables.writeValue(g, o.lastLoss());
-                switch (o.end()) {
-                    case null -> g.writeStringField("status", "interrupted");
-                    case RunCompleted done -> {
-                        g.writeStringField("status", "completed");
-                        g.writeFieldName("finalWeights");
-                        Tables.writeValue(g, done.finalParameters().weights());
-                        g.writeFieldName("finalBiases");
-                        Tables.writeValue(g, done.finalParameters().biases());
-                    }
-                    case RunFailed failed -> {
-                        g.writeStringField("status", "failed");
-                        g.writeNumberField("failedEpoch", failed.epoch());
-                        g.writeStringField("reason", failed.reason());
-                    }
-                    default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
+            RunConfig c = o.started().config();
+            g.writeStartObject();
+            g.writeNumberField("runId", o.started().runId());
+            g.writeStringField("name", c.name());
+            g.writeStringField("layers", c.network().shape());
+            g.writeNumberField("learningRate", c.learningRate());
+            g.writeNumberField("epochs", c.epochs());
+            g.writeNumberField("epochsRecorded", o.epochsRecorded());
+            g.writeFieldName("firstLoss");
+            Tables.writeValue(g, o.firstLoss());
+            g.writeFieldName("lastLoss");
+            Tables.writeValue(g, o.lastLoss());
+            switch (o.end()) {
+                case null -> g.writeStringField("status", "interrupted");
+                case RunCompleted done -> {
+                    g.writeStringField("status", "completed");
+                    g.writeFieldName("finalWeights");
+                    Tables.writeValue(g, done.finalParameters().weights());
+                    g.writeFieldName("finalBiases");
+                    Tables.writeValue(g, done.finalParameters().biases());
                 }
-                g.writeEndObject();
+                case RunFailed failed -> {
+                    g.writeStringField("status", "failed");
+                    g.writeNumberField("failedEpoch", failed.epoch());
+                    g.writeStringField("reason", failed.reason());
+                }
+                default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
+            }
+            if (lineage && o.started().lineage() != null) {
+                g.writeNumberField("parentRunId", o.started().lineage().parentRunId());
+                g.writeNumberField("forkEpoch", o.started().lineage().forkEpoch());
+            }
+            g.writeEndObject();
         });
     }
 }
