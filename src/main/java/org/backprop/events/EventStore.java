@@ -16,7 +16,10 @@ public interface EventStore extends AutoCloseable {
     /** The start event of a run. */
     RunStarted started(long runId);
 
-    /** The run's epochs {@code from..to} inclusive, in order (as many as exist). */
+    /**
+     * The run's epochs {@code from..to} inclusive, in order, up to its last stored epoch; a run whose store lacks an
+     * epoch in that range (it was changed behind the application's back) is a {@link DamagedRunException}.
+     */
     List<EpochRecorded> epochs(long runId, int from, int to);
 
     /** The run's terminal event, if it has ended. */

@@ -343,12 +343,24 @@ public final class RunStore implements EventStore {
         EpochCodec codec = EpochCodec.of(started.config());
         StoredEpochs stored = new StoredEpochs(handle.getConnection(), runId, codec.epochBytes());
         List<EpochRecorded> out = new ArrayList<>();
+        int expected = Math.max(from, 0);
         try {
             for (StoredEpochs.Row row = stored.nextRow(null, from, to); row != null; row = stored.nextRow(row, from, to)) {
                 ByteBuffer payload = ByteBuffer.wrap(row.payload());
                 for (int e = Math.max(from, row.first()); e <= Math.min(to, row.last()); e++) {
+                    // A row that does not follow on from the last: the epochs between are missing from the store.
+                    if (e != expected) {
+                        throw DamagedRunException.missingEpoch(runId, expected, epochCount(runId));
+                    }
                     payload.position((e - row.first()) * codec.epochBytes());
                     out.add(codec.read(runId, e, payload));
+                    expected++;
+                }
+            }
+            if (expected <= to) {
+                int count = epochCount(runId);
+                if (expected < count) {
+                    throw DamagedRunException.missingEpoch(runId, expected, count);
                 }
             }
         } catch (SQLException e) {

@@ -138,7 +138,8 @@ class TamperTest {
         String missing = "backprop: run 1 has no stored epoch " + middle.first() + ", though its epochs run to 999: the store was changed"
                 + " behind the application's back ('backprop verify 1' says what differs)";
         for (String[] args : List.of(new String[] {"replay", "1", "--epoch", String.valueOf(middle.first())},
-                new String[] {"state", "1", "--epoch", String.valueOf(middle.first())}, new String[] {"replay", "1", "--format", "csv"})) {
+                new String[] {"state", "1", "--epoch", String.valueOf(middle.first())}, new String[] {"replay", "1", "--format", "csv"},
+                new String[] {"diff", "1", "2"}, new String[] {"plot", "1", "--out", dir.resolve("damaged.png").toString()})) {
             Cli.Result damaged = cli.run(args);
             assertEquals(1, damaged.exitCode(), String.join(" ", args));
             assertEquals(missing, damaged.err().strip(), String.join(" ", args));
