@@ -12,16 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EventHashes;
 import org.backprop.events.StoredRun;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,14 +37,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop export 1 --format csv --out seed.csv",
             "  backprop export 1 --format jsonl --out run1.jsonl",
             "  backprop import run1.jsonl --db other-store      the same run in another store"})
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements StoreCommand {
     /** What an export writes. */
     enum Kind {
         csv, jsonl
     }
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -59,47 +56,50 @@ final class ExportCommand implements Callable<Integer> {
     Path outFile;
 
     @Override
-    public Integer call() {
-        try (RunStore runStore = store.open()) {
-            Replay replay = new Replay(runStore, runStore.resolve(run));
-            if (outFile == null) {
-                PrintWriter out = spec.commandLine().getOut();
-                write(runStore, replay, out);
-                out.flush();
-                return 0;
-            }
-            Path target = outFile.toAbsolutePath();
-            if (Files.isDirectory(target)) {
-                throw new BadInputException("--out " + outFile + " is a folder: give a file name");
-            }
-            Path part = null;
-            try {
-                // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
-                // createTempFile, whose owner-only permissions the export would keep.
-                part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-                try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
-                    write(runStore, replay, out);
-                    if (out.checkError()) {
-                        throw new IOException("writing " + part + " failed");
-                    }
-                }
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                part = null;
-            } catch (NoSuchFileException e) {
-                throw new BadInputException("the folder of --out " + outFile + " does not exist: create it or give another path", e);
-            } catch (IOException e) {
-                throw new BadInputException("cannot write --out " + outFile + ": " + e.getMessage(), e);
-            } finally {
-                deleteQuietly(part);
-            }
-            spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
-                    replay.started().config().name(), replay.epochCount(), format, outFile);
-            return 0;
-        }
+    public StoreAccess prepare() {
+        return StoreAccess.READ;
     }
 
-    private void write(RunStore runStore, Replay replay, PrintWriter out) {
+    @Override
+    public int call(EventStore runStore) {
+        Replay replay = new Replay(runStore, runStore.resolve(run));
+        if (outFile == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            write(runStore, replay, out);
+            out.flush();
+            return 0;
+        }
+        Path target = outFile.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new BadInputException("--out " + outFile + " is a folder: give a file name");
+        }
+        Path part = null;
+        try {
+            // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
+            // createTempFile, whose owner-only permissions the export would keep.
+            part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
+                write(runStore, replay, out);
+                if (out.checkError()) {
+                    throw new IOException("writing " + part + " failed");
+                }
+            }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            part = null;
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("the folder of --out " + outFile + " does not exist: create it or give another path", e);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write --out " + outFile + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(part);
+        }
+        spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
+                replay.started().config().name(), replay.epochCount(), format, outFile);
+        return 0;
+    }
+
+    private void write(EventStore runStore, Replay replay, PrintWriter out) {
         switch (format) {
             case csv -> {
                 EpochSheet sheet = new EpochSheet(replay.started(), false);

@@ -8,16 +8,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Callable;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.replay.ChainCheck;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,30 +32,33 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop export 1 --format jsonl --out run1.jsonl",
             "  backprop import run1.jsonl --db other-store",
             "  backprop verify --db other-store"})
-final class ImportCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ImportCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "FILE.jsonl", description = "A run exported with --format jsonl.")
     Path file;
 
+    /** What the file held, checked before the store is touched; set by {@link #prepare()}. */
+    private Checked checked;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         // The whole file is checked before the store is touched; the import checks it again as it writes, in one transaction.
-        Checked checked = read(null);
-        try (RunStore runStore = store.open()) {
-            RunStarted[] imported = new RunStarted[1];
-            read(events -> imported[0] = runStore.importRun(events.started(), events));
-            RunStarted original = checked.started();
-            RunStarted run = imported[0];
-            spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
-                    run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
-                    original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
-            return 0;
-        }
+        checked = read(null);
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        RunStarted[] imported = new RunStarted[1];
+        read(events -> imported[0] = runStore.importRun(events.started(), events));
+        RunStarted original = checked.started();
+        RunStarted run = imported[0];
+        spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
+                run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
+                original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
+        return 0;
     }
 
     private record Checked(RunStarted started, int epochs, String status) {

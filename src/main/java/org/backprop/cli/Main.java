@@ -3,12 +3,17 @@ package org.backprop.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
+import org.backprop.events.EventStore;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.events.ResumeRefusedException;
+import org.backprop.events.StoreException;
+import org.backprop.events.UnknownRunException;
 import org.backprop.model.BackpropException;
 import org.backprop.model.InvalidNetworkException;
-import org.backprop.events.UnknownRunException;
-import org.backprop.store.InvalidQueryException;
-import org.backprop.store.ResumeRefusedException;
-import org.backprop.store.StoreException;
+import org.backprop.store.StoreAccess;
+import org.backprop.store.StoreLocation;
+import org.backprop.store.Stores;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +42,11 @@ public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
 
+    // Inherited, so it may stand before the command or after it; the value lands here either way.
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "The store: an H2 file path (PATH.mv.db on disk) or a jdbc:h2: URL. Default: $BACKPROP_DB, else ./backprop-store.")
+    String db;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,8 +61,10 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
+        cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
@@ -90,6 +102,40 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */
+    StoreLocation location() {
+        return StoreLocation.resolve(db, System.getenv(StoreLocation.ENVIRONMENT_VARIABLE));
+    }
+
+    /**
+     * Runs the command the arguments name. A {@link StoreCommand} checks its input first, then gets its store from
+     * here, opened as it asked, and closed when it is done; every other command runs as picocli runs it.
+     */
+    private int execute(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        List<CommandLine> commands = parsed.asCommandLineList();
+        CommandLine last = commands.get(commands.size() - 1);
+        if (!(last.getCommand() instanceof StoreCommand command)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        try {
+            StoreAccess access = command.prepare();
+            int code;
+            try (EventStore store = Stores.open(location(), access)) {
+                code = command.call(store);
+            }
+            last.setExecutionResult(code);
+            return code;
+        } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandLine.ExecutionException(last, "backprop " + last.getCommandName() + " failed", e);
+        }
     }
 
     /** Every subcommand, in the order the usage lists them. */

@@ -2,12 +2,12 @@ package org.backprop.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.backprop.replay.Verification;
 import org.backprop.replay.Verifier;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,11 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop verify                     every run in the store",
             "  backprop verify 1",
             "  backprop verify --db other-store"})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements StoreCommand {
     static final int DIFFERS = 1;
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -34,23 +31,26 @@ final class VerifyCommand implements Callable<Integer> {
     String run;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            List<Long> runs = run == null ? runStore.runIds() : List.of(runStore.resolve(run));
-            if (runs.isEmpty()) {
-                out.println("no runs in " + runStore.location().describe() + " to verify");
-                return 0;
-            }
-            Verifier verifier = new Verifier(runStore);
-            boolean allOk = true;
-            for (long id : runs) {
-                Verification v = verifier.verify(id);
-                out.println(v.line());
-                out.flush();
-                allOk &= v.ok();
-            }
-            return allOk ? 0 : DIFFERS;
+        List<Long> runs = run == null ? runStore.runIds() : List.of(runStore.resolve(run));
+        if (runs.isEmpty()) {
+            out.println("no runs in " + runStore.describe() + " to verify");
+            return 0;
         }
+        Verifier verifier = new Verifier(runStore);
+        boolean allOk = true;
+        for (long id : runs) {
+            Verification v = verifier.verify(id);
+            out.println(v.line());
+            out.flush();
+            allOk &= v.ok();
+        }
+        return allOk ? 0 : DIFFERS;
     }
 }

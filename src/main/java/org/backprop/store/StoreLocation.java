@@ -2,6 +2,7 @@ package org.backprop.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.backprop.events.StoreException;
 
 /**
  * Where a store lives: an H2 file named as H2 names it ({@code PATH} means {@code PATH.mv.db} on disk) or a full

@@ -16,7 +16,7 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.replay.RecordedRuns;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +28,8 @@ class ExportImportTest {
     @TempDir
     Path dir;
 
-    private RunStore open(Path store) {
-        return RunStore.open(StoreLocation.of(store.toString()));
+    private H2EventStore open(Path store) {
+        return H2EventStore.open(StoreLocation.of(store.toString()));
     }
 
     private Path config(String name, String json) throws IOException {
@@ -89,7 +89,7 @@ class ExportImportTest {
         assertEquals(1, cli.run("train", "-q", "--config", config("diverges", """
                 {"layers": [1, 1], "activations": ["identity"], "weights": [1.0], "inputs": [[1000]], "targets": [[0]],
                  "learningRate": 10, "epochs": 100}""").toString()).exitCode());
-        try (RunStore store = open(cli.store())) {
+        try (H2EventStore store = open(cli.store())) {
             RecordedRuns.cutShort(store, 9);
         }
         Cli other = new Cli(dir.resolve("other"));
@@ -108,7 +108,7 @@ class ExportImportTest {
         assertEquals(6, verify.lines().size());
         assertTrue(verify.lines().stream().allMatch(l -> l.contains(": ok: ")), verify.out());
 
-        try (RunStore from = open(cli.store()); RunStore to = open(other.store())) {
+        try (H2EventStore from = open(cli.store()); H2EventStore to = open(other.store())) {
             for (long id = 1; id <= 5; id++) {
                 long copy = id + 1;
                 RunStarted a = from.started(id);

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +12,7 @@ import org.backprop.model.Dataset;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
+import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
@@ -28,7 +29,7 @@ class DivergenceTest {
         Network network = new Network(new int[] {2, 3, 2}, List.of(Activation.TANH, Activation.IDENTITY), true, true);
         Dataset data = new Dataset(new double[][] {{0.5, -1}, {2, 1}, {-1.5, 0.25}}, new double[][] {{1, 0}, {0, 1}, {3, -2}});
         RunConfig config = new RunConfig("too-fast", network, data, Parameters.random(network, 11), 11L, 4.0, 5000);
-        try (RunStore store = RunStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             TrainingOutcome outcome = new Trainer(store).train(config, TrainingProgress.NONE);
             RunFailed failed = assertInstanceOf(RunFailed.class, outcome.end());
             long id = failed.runId();

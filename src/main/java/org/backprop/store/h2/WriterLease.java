@@ -1,9 +1,10 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import org.backprop.events.ResumeRefusedException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -51,7 +52,7 @@ final class WriterLease {
                             + "SELECT :run, SESSION_ID, SESSION_START, :process, CURRENT_TIMESTAMP FROM (" + OWN_SESSION + ")")
                     .bind("run", runId).bind("process", thisProcess()).execute();
         } catch (UnableToExecuteStatementException e) {
-            if (RunStore.isDuplicateKey(e)) {
+            if (H2Errors.isDuplicateKey(e)) {
                 throw new ResumeRefusedException("another process took run " + runId + " over a moment ago: 'backprop runs' shows who writes it", e);
             }
             throw e;

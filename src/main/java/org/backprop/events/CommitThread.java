@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.events;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -9,17 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a {@link BlockWriter} on a thread of its own, so that a run's inserts and commits overlap with the training and
- * hashing of the next epochs. At most {@value #QUEUE_BYTES} bytes of sealed rows wait for it or are being inserted (a
+ * Runs a store's {@link BlockSink} on a thread of its own, so that a run's inserts and commits overlap with the training and
+ * hashing of the next epochs. At most {@value #QUEUE_BYTES} bytes of sealed blocks wait for it or are being inserted (a
  * row bigger than that alone): a trainer faster than the disk waits instead of filling the heap. A failure of the
  * writer is thrown to the trainer at its next call, and so is the thread's end for any other reason.
  */
 final class CommitThread {
-    static final int QUEUE_BYTES = 2 * BlockWriter.COMMIT_BYTES;
+    static final int QUEUE_BYTES = 8 * 1024 * 1024;
     /** How often a waiting trainer looks whether the thread is still there. */
     private static final long CHECK_MILLIS = 200;
 
-    private final BlockWriter writer;
+    private final BlockSink writer;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(QUEUE_BYTES);
     private final Thread thread;
@@ -33,7 +33,7 @@ final class CommitThread {
 
     private static final Object STOP = new Object();
 
-    CommitThread(BlockWriter writer, long runId) {
+    CommitThread(BlockSink writer, long runId) {
         this.writer = writer;
         this.thread = new Thread(this::serve, "backprop-commit-run-" + runId);
         this.died = new StoreException("the thread committing run " + runId + " stopped unexpectedly: the run is interrupted;"
@@ -43,7 +43,7 @@ final class CommitThread {
     }
 
     /** Hands a sealed row over, waiting while too many bytes wait already. */
-    void put(BlockWriter.Block block) {
+    void put(SealedBlock block) {
         throwFailure();
         try {
             while (!room.tryAcquire(permits(block), CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -104,7 +104,7 @@ final class CommitThread {
         return failure != null;
     }
 
-    private static int permits(BlockWriter.Block block) {
+    private static int permits(SealedBlock block) {
         return Math.min(block.payload().length, QUEUE_BYTES);
     }
 
@@ -141,7 +141,7 @@ final class CommitThread {
                             task.work().run();
                             task.done().complete(null);
                         }
-                        case BlockWriter.Block block -> {
+                        case SealedBlock block -> {
                             try {
                                 if (failure == null) {
                                     writer.add(block);

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,11 +19,13 @@ import org.backprop.events.RunCompleted;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.RunSummary;
 import org.backprop.model.Activation;
 import org.backprop.model.Dataset;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
+import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
@@ -67,11 +69,11 @@ class ConcurrentRecordersTest {
     @Test
     void sixteenRunsRecordedAtOnceAreEachWholeAndBitIdenticalToTheirRecomputation() throws Exception {
         StoreLocation location = StoreLocation.of(dir.resolve("store").toString());
-        RunStore.open(location).close();
+        H2EventStore.open(location).close();
         ExecutorService pool = Executors.newFixedThreadPool(RUNS);
         AtomicBoolean writing = new AtomicBoolean(true);
         Map<Long, Integer> seen = new ConcurrentHashMap<>();
-        try (RunStore store = RunStore.open(location)) {
+        try (H2EventStore store = H2EventStore.open(location)) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<TrainingOutcome>> outcomes = new ArrayList<>();
             for (int k = 0; k < RUNS; k++) {
@@ -87,7 +89,7 @@ class ConcurrentRecordersTest {
             Future<Integer> reader = pool.submit(() -> {
                 int reads = 0;
                 while (writing.get()) {
-                    try (RunStore other = RunStore.openExisting(location)) {
+                    try (H2EventStore other = H2EventStore.openExisting(location)) {
                         for (RunSummary run : other.runs()) {
                             int chained = StoreChecks.assertChainIntact(other, run.runId());
                             assertTrue(chained >= run.epochsRecorded(), "a reader sees the epochs the runs view counts");

@@ -1,14 +1,15 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import org.backprop.events.ConcurrentAppendException;
+import org.backprop.events.PackedRecorder;
+import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
@@ -17,29 +18,30 @@ import org.backprop.model.Dataset;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
+import org.backprop.store.TempStore;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ResumeAndInterruptionTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
-    private static String status(RunStore store, long runId) {
+    private static String status(H2EventStore store, long runId) {
         return store.runs().stream().filter(r -> r.runId() == runId).findFirst().orElseThrow().status();
     }
 
     @Test
     void aStoppedRunIsInterruptedOnceItsWriterIsGoneAndResumesBitIdentically() {
         RunConfig config = RunConfig.seed().withEpochs(1000).withLearningRate(0.7);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunRecorder recorder = store.start(config, null, null);
             long id = recorder.started().runId();
             TrainingOutcome stopped = Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> recorder.nextEpoch() == 337);
@@ -67,7 +69,7 @@ class ResumeAndInterruptionTest {
 
     @Test
     void aRunIsNotResumedWhileItsWriterLives() {
-        try (RunStore store = open(); RunRecorder recorder = store.start(RunConfig.seed(), null, null)) {
+        try (H2EventStore store = open(); RunRecorder recorder = store.start(RunConfig.seed(), null, null)) {
             long id = recorder.started().runId();
             ResumeRefusedException e = assertThrows(ResumeRefusedException.class, () -> store.resume(id));
             assertTrue(e.getMessage().startsWith("run 1 is still being written by process " + WriterLease.thisProcess() + " (since "), e.getMessage());
@@ -77,7 +79,7 @@ class ResumeAndInterruptionTest {
 
     @Test
     void runsThatEndedAreNotResumed() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(5), TrainingProgress.NONE);
             Network line = new Network(new int[] {1, 1}, List.of(Activation.IDENTITY), false, false);
             RunConfig diverging = new RunConfig("diverges", line, new Dataset(new double[][] {{1000}}, new double[][] {{0}}),
@@ -95,13 +97,13 @@ class ResumeAndInterruptionTest {
     @Test
     void aWriterWhoseConnectionBreaksReconnectsAndLeavesTheRunWhole() throws SQLException {
         RunConfig config = RunConfig.seed().withEpochs(300);
-        try (RunStore store = open()) {
-            BlockRecorder recorder = (BlockRecorder) store.start(config, null, null);
+        try (H2EventStore store = open()) {
+            PackedRecorder recorder = (PackedRecorder) store.start(config, null, null);
             long id = recorder.started().runId();
             TrainingOutcome half = Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> recorder.nextEpoch() == 120);
             assertEquals(120, half.epochsRecorded());
             // What the process serving the store does to its clients when it exits: their connection goes.
-            recorder.currentHandle().getConnection().close();
+            ((BlockWriter) recorder.sink()).handle().getConnection().close();
             TrainingOutcome rest = Trainer.run(recorder, store.parametersAt(id, 120), TrainingProgress.NONE);
             assertInstanceOf(RunCompleted.class, rest.end());
             recorder.close();
@@ -114,7 +116,7 @@ class ResumeAndInterruptionTest {
     @Test
     void aWriterWhoseRunWasTakenOverStopsAtItsNextCommit() {
         RunConfig config = RunConfig.seed().withEpochs(300);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunRecorder recorder = store.start(config, null, null);
             long id = recorder.started().runId();
             Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> recorder.nextEpoch() == 50);
@@ -138,7 +140,7 @@ class ResumeAndInterruptionTest {
     void aTakeOverFoundByTheCommitThreadStopsTheTrainerAtALaterAppend() {
         int planned = 5_000_000;
         RunConfig config = RunConfig.seed().withEpochs(planned);
-        try (RunStore store = open(); Handle rival = store.writerHandle()) {
+        try (H2EventStore store = open(); Handle rival = store.writerHandle()) {
             RunRecorder recorder = store.start(config, null, null);
             long id = recorder.started().runId();
             boolean[] takenOver = {false};

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.backprop.events.ConcurrentAppendException;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.events.PackedRecorder;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.StoreException;
 import org.backprop.model.Activation;
 import org.backprop.model.Backprop;
 import org.backprop.model.Dataset;
@@ -27,6 +30,7 @@ import org.backprop.model.EpochResult;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
+import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
@@ -34,12 +38,12 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunStoreTest {
+class H2EventStoreTest {
     @TempDir
     Path dir;
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()));
     }
 
     private static RunConfig biasedConfig() {
@@ -51,7 +55,7 @@ class RunStoreTest {
     @Test
     void recordedEpochsReadBackBitIdenticalToTheComputation() {
         RunConfig config = biasedConfig();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             TrainingOutcome outcome = new Trainer(store).train(config, TrainingProgress.NONE);
             long id = outcome.started().runId();
             assertEquals(config, store.started(id).config());
@@ -80,7 +84,7 @@ class RunStoreTest {
     @Test
     void viewsReturnWhatWasRecorded() {
         RunConfig config = biasedConfig();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long id = new Trainer(store).train(config, TrainingProgress.NONE).started().runId();
             List<EpochRecorded> epochs = store.epochs(id, 0, 39);
             EpochRecorded e5 = epochs.get(5);
@@ -133,7 +137,7 @@ class RunStoreTest {
 
     @Test
     void storeRefusesUpdatesAndDeletesOfEventsForTheApplicationsConnection() throws SQLException {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(3), TrainingProgress.NONE);
         }
         String url = StoreLocation.of(dir.resolve("store").toString()).url();
@@ -152,7 +156,7 @@ class RunStoreTest {
                 assertTrue(e.getMessage().contains("append-only"), e.getMessage());
             }
         }
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             assertEquals(3, store.epochCount(1));
             assertEquals(3, store.epochs(1, 0, 10).size());
             assertEquals(0.1, store.started(1).config().learningRate());
@@ -162,11 +166,12 @@ class RunStoreTest {
     @Test
     void twoWritersRacingOnOneRunCannotBothAppendTheSameEpoch() {
         RunConfig config = RunConfig.seed();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunRecorder first = store.start(config, null, null);
             RunStarted started = first.started();
             Handle second = Handle.class.cast(store.writerHandle());
-            RunRecorder rival = new BlockRecorder(second, started, 0, RunStore.hashOf(second, started.runId()));
+            RunRecorder rival = new PackedRecorder(new BlockWriter(second, null, null, started.runId()), false, started, 0,
+                    RunRecording.hashOf(second, started.runId()), RunRecording.ROW_BYTES);
             EpochRecorded e0 = epochOf(started, config.initial(), 0);
             first.append(e0);
             first.flush();
@@ -181,7 +186,7 @@ class RunStoreTest {
     @Test
     void aClosedRecorderRefusesMoreWorkInsteadOfWaitingForItsCommitThread() {
         RunConfig config = RunConfig.seed();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunRecorder recorder = store.start(config, null, null);
             recorder.append(epochOf(recorder.started(), config.initial(), 0));
             recorder.close();
@@ -196,16 +201,16 @@ class RunStoreTest {
     @Test
     void aCommitThreadKilledByAnErrorFailsTheTrainersNextCallInsteadOfLeavingItWaiting() throws SQLException {
         RunConfig config = RunConfig.seed();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunStarted started;
             try (RunRecorder first = store.start(config, null, null)) {
                 started = first.started();
             }
             Handle handle = store.writerHandle();
             // Reconnecting after the broken connection below throws an error, as running out of memory there would.
-            BlockRecorder recorder = new BlockRecorder(handle, () -> {
+            PackedRecorder recorder = new PackedRecorder(new BlockWriter(handle, () -> {
                 throw new OutOfMemoryError("simulated");
-            }, null, started, 0, RunStore.hashOf(handle, started.runId()));
+            }, null, started.runId()), true, started, 0, RunRecording.hashOf(handle, started.runId()), RunRecording.ROW_BYTES);
             recorder.append(epochOf(started, config.initial(), 0));
             recorder.flush();
             handle.getConnection().close();
@@ -221,7 +226,7 @@ class RunStoreTest {
     @Test
     void aWriterThatNeverFlushedLeavesOnlyCommittedWholeEpochs() {
         RunConfig config = RunConfig.seed();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             RunRecorder recorder = store.start(config, null, null);
             Parameters p = config.initial();
             for (int e = 0; e < 10; e++) {
@@ -250,7 +255,7 @@ class RunStoreTest {
         Path junk = dir.resolve("junk.mv.db");
         Files.writeString(junk, "this is not an H2 database\n".repeat(200));
         byte[] before = Files.readAllBytes(junk);
-        StoreException e = assertThrows(StoreException.class, () -> RunStore.open(StoreLocation.of(junk.toString())));
+        StoreException e = assertThrows(StoreException.class, () -> H2EventStore.open(StoreLocation.of(junk.toString())));
         assertTrue(e.getMessage().contains("is not a backprop store"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(junk));
     }
@@ -261,7 +266,7 @@ class RunStoreTest {
         try (Connection c = Schema.connect(url, "SA", "")) {
             c.createStatement().execute("CREATE TABLE t(x INT)");
         }
-        StoreException e = assertThrows(StoreException.class, () -> RunStore.open(StoreLocation.of(dir.resolve("other").toString())));
+        StoreException e = assertThrows(StoreException.class, () -> H2EventStore.open(StoreLocation.of(dir.resolve("other").toString())));
         assertTrue(e.getMessage().contains("not a backprop store"), e.getMessage());
     }
 
@@ -284,7 +289,7 @@ class RunStoreTest {
 
     @Test
     void sqlRefusesWritesOnAConnectionThatCannotWrite() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(2), TrainingProgress.NONE);
             for (String sql : List.of("DELETE FROM run_started", "INSERT INTO run_ended VALUES (1, 'failed', 0, 'x', NULL, X'00', CURRENT_TIMESTAMP)",
                     "CREATE TABLE x (a INT)", "DROP VIEW runs", "UPDATE epoch_blocks SET last_epoch = 7")) {
@@ -306,7 +311,7 @@ class RunStoreTest {
         }
         RunConfig config = new RunConfig("large", network, new Dataset(inputs, new double[][] {{0.5, -0.5}}),
                 Parameters.random(network, 11), 11L, 0.05, 3);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long id = new Trainer(store).train(config, TrainingProgress.NONE).started().runId();
             long parts = (Long) store.query("SELECT COUNT(*) FROM epoch_parts WHERE run_id = " + id).rows().get(0).get(0);
             assertTrue(parts >= 3 * 5, "each epoch spans several parts, found " + parts);

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.events;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -8,35 +7,35 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.backprop.events.BlockSink;
 import org.backprop.events.ConcurrentAppendException;
-import org.h2.api.ErrorCode;
+import org.backprop.events.PackedRecorder;
+import org.backprop.events.ResumeRefusedException;
+import org.backprop.events.RunEnding;
+import org.backprop.events.SealedBlock;
+import org.backprop.events.StoreException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Writes one run's sealed rows through one connection: several rows a transaction, committed once
- * {@value #COMMIT_BYTES} bytes wait or {@link #COMMIT_NANOS} after the last commit. Each commit confirms the run's
+ * {@value #COMMIT_BYTES} bytes wait or {@link PackedRecorder#COMMIT_NANOS} after the last commit. Each commit confirms the run's
  * {@link WriterLease}; when the connection breaks (the process serving the store exited) it reconnects and carries on
  * where the store is. One thread uses it at a time.
  */
-final class BlockWriter {
+final class BlockWriter implements BlockSink {
     static final int PART_BYTES = 256 * 1024;
     /** Below H2's write buffer: a bigger transaction has its pages written twice, once uncommitted (see the README). */
     static final int COMMIT_BYTES = 4 * 1024 * 1024;
-    static final long COMMIT_NANOS = 1_000_000_000L;
     /** Tries to reach the store again after a broken connection, over about {@value #RECONNECT_SECONDS} seconds. */
     static final int RECONNECT_SECONDS = 60;
-
-    /** Whole epochs {@code first..last} packed one after another, with one hash per epoch. */
-    record Block(int first, int last, byte[] payload, byte[] hashes) {
-    }
 
     private volatile Handle handle;
     private final Supplier<Handle> reconnect;
     private final WriterLease lease;
     private final long runId;
-    private final List<Block> pending = new ArrayList<>();
+    private final List<SealedBlock> pending = new ArrayList<>();
     private long pendingBytes;
     private long lastCommit = System.nanoTime();
 
@@ -55,8 +54,8 @@ final class BlockWriter {
         return handle;
     }
 
-    /** Takes a sealed row, and commits the waiting rows when they are enough or old enough. */
-    void add(Block block) {
+    @Override
+    public void add(SealedBlock block) {
         pending.add(block);
         pendingBytes += block.payload().length;
         if (pendingBytes >= COMMIT_BYTES) {
@@ -66,20 +65,21 @@ final class BlockWriter {
         }
     }
 
-    /** Commits the waiting rows if the last commit is {@link #COMMIT_NANOS} old. */
-    void commitIfDue() {
+    @Override
+    public void commitIfDue() {
         if (nanosUntilDue() <= 0) {
             commit();
         }
     }
 
-    /** How long until the waiting rows are due to be committed (a long time when none wait). */
-    long nanosUntilDue() {
-        return pending.isEmpty() ? COMMIT_NANOS : lastCommit + COMMIT_NANOS - System.nanoTime();
+    @Override
+    public long nanosUntilDue() {
+        return pending.isEmpty() ? PackedRecorder.COMMIT_NANOS : lastCommit + PackedRecorder.COMMIT_NANOS - System.nanoTime();
     }
 
     /** Commits the waiting rows now, in one transaction. */
-    void commit() {
+    @Override
+    public void commit() {
         if (!pending.isEmpty()) {
             write((h, retry) -> {
                 if (retry) {
@@ -100,7 +100,7 @@ final class BlockWriter {
                 VALUES (:run, :first, :last, :payload, :hashes)""");
         PreparedBatch parts = h.prepareBatch("INSERT INTO epoch_parts (run_id, epoch, part, payload) VALUES (:run, :epoch, :part, :payload)");
         boolean anyParts = false;
-        for (Block b : pending) {
+        for (SealedBlock b : pending) {
             byte[] payload = b.payload();
             // An epoch over PART_BYTES keeps its first part here and the rest in epoch_parts (see schema 5).
             byte[] head = payload.length > PART_BYTES ? Arrays.copyOf(payload, PART_BYTES) : payload;
@@ -120,9 +120,11 @@ final class BlockWriter {
         }
     }
 
-    /** Records the run's terminal event, whose hash the caller computed, and gives up the lease with it. */
-    void insertEnd(String status, int epoch, String reason, byte[] finalParameters, byte[] hash, Instant at) {
+    /** Records the run's terminal event, whose hash the recorder computed, and gives up the lease with it. */
+    @Override
+    public void end(RunEnding ending) {
         commit();
+        byte[] hash = ending.hash();
         write((h, retry) -> {
             if (retry) {
                 Optional<byte[]> there = h.createQuery("SELECT hash FROM run_ended WHERE run_id = :run")
@@ -137,8 +139,8 @@ final class BlockWriter {
             h.createUpdate("""
                         INSERT INTO run_ended (run_id, status, epoch, reason, final_parameters, hash, ended_at)
                         VALUES (:run, :status, :epoch, :reason, :final, :hash, :at)""")
-                    .bind("run", runId).bind("status", status).bind("epoch", epoch).bind("reason", reason)
-                    .bind("final", finalParameters).bind("hash", hash).bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                    .bind("run", runId).bind("status", ending.status()).bind("epoch", ending.epoch()).bind("reason", ending.reason())
+                    .bind("final", ending.finalParameters()).bind("hash", hash).bind("at", OffsetDateTime.ofInstant(ending.at(), ZoneOffset.UTC))
                     .execute();
             if (lease != null) {
                 lease.release(h);
@@ -146,15 +148,16 @@ final class BlockWriter {
         });
     }
 
-    /** Commits what waits and gives up the lease, leaving the run without a terminal event (interrupted). */
-    void commitAndRelease() {
+    @Override
+    public void commitAndRelease() {
         commit();
         if (lease != null) {
             write((h, retry) -> lease.release(h));
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         handle.close();
     }
 
@@ -180,7 +183,7 @@ final class BlockWriter {
                 handle.useTransaction((HandleConsumer<RuntimeException>) h -> work.run(h, retry));
                 return;
             } catch (RuntimeException e) {
-                if (reconnect == null || !isConnectionLost(e) || System.nanoTime() > deadline) {
+                if (reconnect == null || !H2Errors.isConnectionLost(e) || System.nanoTime() > deadline) {
                     throw translate(e, lost);
                 }
                 lost = e;
@@ -207,11 +210,11 @@ final class BlockWriter {
         if (e instanceof ConcurrentAppendException || e instanceof StoreException) {
             return e;
         }
-        if (RunStore.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
+        if (H2Errors.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
             return new ConcurrentAppendException("another writer appended to run " + runId + " first"
                     + (pending.isEmpty() ? "" : " (this writer expected epoch " + pending.get(0).first() + " to be next)"), e);
         }
-        if (isConnectionLost(e) && lost != null) {
+        if (H2Errors.isConnectionLost(e) && lost != null) {
             return new StoreException("the connection to the store broke while recording run " + runId
                     + " and could not be made again within " + RECONNECT_SECONDS + " s: the run is interrupted; 'backprop resume "
                     + runId + "' continues it once the store is reachable", e);
@@ -220,35 +223,11 @@ final class BlockWriter {
     }
 
     /**
-     * True for the errors of a connection that broke or a database that closed under it, and for those of reopening
-     * it while another process takes the store over (not for bad SQL or data).
-     */
-    static boolean isConnectionLost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql) {
-                String state = String.valueOf(sql.getSQLState());
-                int code = sql.getErrorCode();
-                if (state.startsWith("08") || code == ErrorCode.CONNECTION_BROKEN_1 || code == ErrorCode.DATABASE_IS_CLOSED
-                        || code == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN || code == ErrorCode.OBJECT_CLOSED
-                        || code == ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE || code == ErrorCode.DATABASE_ALREADY_OPEN_1) {
-                    return true;
-                }
-            }
-            for (Throwable s : t.getSuppressed()) {
-                if (isConnectionLost(s)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
      * After a broken connection: the waiting rows the store already holds (the commit went through before the
      * connection broke) are dropped, once their hashes are seen to be this writer's.
      */
     private void dropStoredBlocks(Handle h) {
-        int stored = RunStore.storedEpochs(h, runId);
+        int stored = RunRecording.storedEpochs(h, runId);
         int first = pending.get(0).first();
         if (stored < first) {
             throw new StoreException("the store lost epochs " + stored + " to " + (first - 1) + " of run " + runId
@@ -256,7 +235,7 @@ final class BlockWriter {
                     + "' computes them again");
         }
         while (!pending.isEmpty() && pending.get(0).first() < stored) {
-            Block b = pending.get(0);
+            SealedBlock b = pending.get(0);
             Optional<byte[]> there = h.createQuery("SELECT hashes FROM epoch_blocks WHERE run_id = :run AND first_epoch = :first")
                     .bind("run", runId).bind("first", b.first()).mapTo(byte[].class).findOne();
             if (there.isEmpty() || !Arrays.equals(there.get(), b.hashes())) {

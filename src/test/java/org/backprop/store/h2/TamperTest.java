@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +20,7 @@ import org.backprop.events.EventHashes;
 import org.backprop.events.RunEvent;
 import org.backprop.model.Backprop;
 import org.backprop.model.Network;
+import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,7 +206,7 @@ class TamperTest {
                 previous = java.util.Arrays.copyOfRange(chain, chain.length - EventHashes.LENGTH, chain.length);
             }
             RunEvent end;
-            try (RunStore store = RunStore.open(StoreLocation.of(cli.store().toString()))) {
+            try (H2EventStore store = H2EventStore.open(StoreLocation.of(cli.store().toString()))) {
                 end = store.ended(2).orElseThrow();
             }
             try (PreparedStatement s = admin.prepareStatement("UPDATE run_ended SET hash = ? WHERE run_id = 2")) {

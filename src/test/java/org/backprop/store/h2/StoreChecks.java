@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +29,7 @@ import org.backprop.model.Backprop;
 import org.backprop.model.EpochResult;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
+import org.backprop.store.StoreLocation;
 
 /**
  * Checks of what a store holds, straight from its rows: the hash chain recomputed over the stored bytes, every
@@ -44,7 +45,7 @@ public final class StoreChecks {
      * Asserts the run's stored hashes are the chain recomputed from its stored bytes: the start event, every epoch
      * from 0 on without a gap and whole, and the terminal event if there is one. Returns the number of epochs.
      */
-    public static int assertChainIntact(RunStore store, long runId) {
+    public static int assertChainIntact(H2EventStore store, long runId) {
         return assertChainIntact(store, runId, true);
     }
 
@@ -52,7 +53,7 @@ public final class StoreChecks {
      * The same; {@code endTimeHashed} false accepts a terminal event hashed without its time, as stores written before
      * backprop 0.2 have them (the schema-1 fixture).
      */
-    public static int assertChainIntact(RunStore store, long runId, boolean endTimeHashed) {
+    public static int assertChainIntact(H2EventStore store, long runId, boolean endTimeHashed) {
         List<Object> start = store.query("SELECT config, initial_parameters, hash FROM run_started WHERE run_id = " + runId).rows().get(0);
         String config = (String) start.get(0);
         assertEquals(CanonicalConfig.json(store.started(runId)), config, "run " + runId + "'s start event reads back as it was hashed");
@@ -86,7 +87,7 @@ public final class StoreChecks {
      * Asserts every recorded epoch of the run equals, bit for bit, the epoch recomputed from the run's start event,
      * and that its terminal event (if any) says what the recomputation says. Returns the number of epochs.
      */
-    public static int assertRecordedValuesRecompute(RunStore store, long runId) {
+    public static int assertRecordedValuesRecompute(H2EventStore store, long runId) {
         RunStarted started = store.started(runId);
         RunConfig c = started.config();
         EpochCodec codec = EpochCodec.of(c);
@@ -137,7 +138,7 @@ public final class StoreChecks {
     }
 
     /** Asserts two runs recorded the same epochs, bit for bit, and ended with the same final parameters. */
-    public static void assertSameEpochs(RunStore store, long expectedRun, long actualRun) {
+    public static void assertSameEpochs(H2EventStore store, long expectedRun, long actualRun) {
         Iterator<StoredEpoch> expected = storedEpochs(store, expectedRun);
         Iterator<StoredEpoch> actual = storedEpochs(store, actualRun);
         RunConfig c = store.started(expectedRun).config();
@@ -173,7 +174,7 @@ public final class StoreChecks {
     }
 
     /** The run's stored epochs in order, read a few blocks at a time, checking that every block holds whole epochs. */
-    static Iterator<StoredEpoch> storedEpochs(RunStore store, long runId) {
+    static Iterator<StoredEpoch> storedEpochs(H2EventStore store, long runId) {
         RunConfig c = store.started(runId).config();
         int epochBytes = EpochCodec.of(c).epochBytes();
         return new Iterator<>() {

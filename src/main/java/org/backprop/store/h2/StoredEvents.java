@@ -1,21 +1,17 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.backprop.events.EpochBlock;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunStarted;
+import org.backprop.events.StoreException;
 import org.backprop.events.StoredRun;
 import org.jdbi.v3.core.Handle;
 
 /** Reads events as they lie in the tables, hashes included, for the checks that must see exactly what is stored. */
 final class StoredEvents {
     private StoredEvents() {
-    }
-
-    static List<Long> runIds(Handle h) {
-        return h.createQuery("SELECT run_id FROM run_started ORDER BY run_id").mapTo(Long.class).list();
     }
 
     static StoredRun stored(Handle h, RunStarted started) {
@@ -28,7 +24,7 @@ final class StoredEvents {
                 .map((rs, ctx) -> new Start(rs.getString(1), rs.getBytes(2))).one();
         int weights = started.config().network().weightCount();
         Optional<End> end = h.createQuery("SELECT * FROM run_ended WHERE run_id = :id").bind("id", runId)
-                .map((rs, ctx) -> new End(RunStore.readEnd(rs, runId, weights), rs.getBytes("hash"))).findOne();
+                .map((rs, ctx) -> new End(RunReads.readEnd(rs, runId, weights), rs.getBytes("hash"))).findOne();
         return new StoredRun(started, start.config(), start.hash(), end.map(End::event), end.map(End::hash).orElse(null));
     }
 
@@ -41,7 +37,7 @@ final class StoredEvents {
                 action.accept(new EpochBlock(runId, row.first(), row.last(), row.payload(), row.hashes()));
             }
         } catch (java.sql.SQLException e) {
-            throw new StoreException("run " + runId + " cannot be read: " + RunStore.firstLine(e.getMessage()), e);
+            throw new StoreException("run " + runId + " cannot be read: " + H2Errors.firstLine(e.getMessage()), e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.backprop.events.RunRecorder;
+import org.backprop.events.RunSummary;
 import org.backprop.model.RunConfig;
+import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
@@ -23,16 +25,16 @@ class OldStoreTest {
     @TempDir
     Path dir;
 
-    private RunStore openCopyOfTheFixture() throws IOException {
+    private H2EventStore openCopyOfTheFixture() throws IOException {
         try (InputStream fixture = OldStoreTest.class.getResourceAsStream("/fixtures/v1-store.mv.db")) {
             Files.copy(fixture, dir.resolve("old.mv.db"));
         }
-        return RunStore.open(StoreLocation.of(dir.resolve("old").toString()));
+        return H2EventStore.open(StoreLocation.of(dir.resolve("old").toString()));
     }
 
     @Test
     void aSchema1StoreMigratesForwardWithEveryValueIntact() throws IOException {
-        try (RunStore store = openCopyOfTheFixture()) {
+        try (H2EventStore store = openCopyOfTheFixture()) {
             assertEquals(List.of(List.of(Schema.CURRENT_VERSION)),
                     store.query("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\" WHERE \"success\"").rows());
             Map<Long, Integer> epochs = new TreeMap<>();
@@ -58,7 +60,7 @@ class OldStoreTest {
 
     @Test
     void theViewsReadTheMigratedStore() throws IOException {
-        try (RunStore store = openCopyOfTheFixture()) {
+        try (H2EventStore store = openCopyOfTheFixture()) {
             // Rows per epoch: forward values per sample (inputs + neurons), losses per sample and output, one per weight and bias.
             assertEquals(List.of(List.of(100L * (2 + 4), 300L * 4 * (2 + 4), 60L * 2 * (3 + 6), 22L * (1 + 1))),
                     store.query("SELECT (SELECT COUNT(*) FROM forward_values WHERE run_id = 1), (SELECT COUNT(*) FROM forward_values WHERE run_id = 2),"
@@ -80,7 +82,7 @@ class OldStoreTest {
 
     @Test
     void theCutShortRunOfTheOldStoreResumesBitIdenticallyToAnUninterruptedRun() throws IOException {
-        try (RunStore store = openCopyOfTheFixture()) {
+        try (H2EventStore store = openCopyOfTheFixture()) {
             TrainingOutcome resumed;
             try (RunRecorder recorder = store.resume(6)) {
                 assertEquals(40, recorder.nextEpoch());

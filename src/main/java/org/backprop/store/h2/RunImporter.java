@@ -1,8 +1,9 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.PackedRecorder;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
@@ -19,9 +20,10 @@ final class RunImporter {
 
     static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest) {
         return writer.inTransaction(h -> {
-            RunStarted started = RunStore.insertStart(h, original.config(), null, null, original.createdAt());
+            RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.createdAt());
             long id = started.runId();
-            BlockRecorder recorder = new BlockRecorder(h, started, 0, RunStore.hashOf(h, id));
+            PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id), false, started, 0,
+                    RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);
             boolean ended = false;
             while (rest.hasNext()) {
                 RunEvent event = rest.next();

@@ -1,34 +1,25 @@
-package org.backprop.store;
+package org.backprop.events;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.function.Supplier;
-import org.backprop.events.ConcurrentAppendException;
-import org.backprop.events.EpochCodec;
-import org.backprop.events.EpochRecorded;
-import org.backprop.events.EventHashes;
-import org.backprop.events.RunCompleted;
-import org.backprop.events.RunFailed;
-import org.backprop.events.RunEvent;
-import org.backprop.events.RunRecorder;
-import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
-import org.jdbi.v3.core.Handle;
 
 /**
- * Records one run: packs whole epochs into rows of about {@value #ROW_BYTES} bytes (so that reading one epoch back
- * reads little else), chains their hashes, and hands the sealed rows to a {@link BlockWriter}, which commits several
- * rows a transaction, at least about once a second. A live run's writer works on a {@link CommitThread} of its own, so
- * that storing overlaps with training; an import's works on the caller's thread, inside the caller's transaction.
+ * Records one run into any store: packs whole epochs into blocks of about {@code rowBytes} bytes (so that reading one
+ * epoch back reads little else), chains their hashes, and hands the sealed blocks to the store's {@link BlockSink},
+ * which commits several a transaction, at least about once a second. A live run's sink works on a
+ * {@link CommitThread} of its own, so that storing overlaps with training; an import's works on the caller's thread,
+ * inside the caller's transaction.
  */
-final class BlockRecorder implements RunRecorder {
-    static final int ROW_BYTES = 64 * 1024;
-    /** A partly filled row is handed over when it is this old, so that a crash loses only about the last second. */
-    static final long SEAL_NANOS = BlockWriter.COMMIT_NANOS / 2;
+public final class PackedRecorder implements RunRecorder {
+    /** A store commits what waits at least this often, so a crash loses only about the last second. */
+    public static final long COMMIT_NANOS = 1_000_000_000L;
+    /** A partly filled block is handed over when it is this old. */
+    static final long SEAL_NANOS = COMMIT_NANOS / 2;
 
-    private final BlockWriter writer;
+    private final BlockSink sink;
     private final CommitThread thread;
     private final RunStarted started;
     private final EpochCodec codec;
@@ -44,33 +35,24 @@ final class BlockRecorder implements RunRecorder {
     private byte[] lastHash;
     private boolean ended;
 
-    /** Writes on the caller's thread through the handle, in the caller's transaction if one is open; no lease. */
-    BlockRecorder(Handle handle, RunStarted started, int nextEpoch, byte[] lastHash) {
-        this(new BlockWriter(handle, null, null, started.runId()), false, started, nextEpoch, lastHash);
-    }
-
     /**
-     * Writes on a commit thread of its own.
+     * A recorder for a run whose newest stored event has hash {@code lastHash}, appending from {@code nextEpoch}.
      *
-     * @param reconnect opens a new connection when this one breaks, or null to give up at once
-     * @param lease the run's writer claim, confirmed with every commit and given up at the end, or null for none
+     * @param ownThread whether the sink works on a commit thread of its own (a live run) or on the caller's (an import)
+     * @param rowBytes about how many bytes of whole epochs one block holds (at least one epoch)
      */
-    BlockRecorder(Handle handle, Supplier<Handle> reconnect, WriterLease lease, RunStarted started, int nextEpoch, byte[] lastHash) {
-        this(new BlockWriter(handle, reconnect, lease, started.runId()), true, started, nextEpoch, lastHash);
-    }
-
-    private BlockRecorder(BlockWriter writer, boolean ownThread, RunStarted started, int nextEpoch, byte[] lastHash) {
-        this.writer = writer;
+    public PackedRecorder(BlockSink sink, boolean ownThread, RunStarted started, int nextEpoch, byte[] lastHash, int rowBytes) {
+        this.sink = sink;
         this.started = started;
         this.codec = EpochCodec.of(started.config());
-        this.epochsPerRow = Math.max(1, ROW_BYTES / codec.epochBytes());
+        this.epochsPerRow = Math.max(1, rowBytes / codec.epochBytes());
         this.row = new byte[epochsPerRow * codec.epochBytes()];
         this.rowHashes = new byte[epochsPerRow * EventHashes.LENGTH];
         this.rowBuffer = ByteBuffer.wrap(row);
         this.nextEpoch = nextEpoch;
         this.rowFirstEpoch = nextEpoch;
         this.lastHash = lastHash.clone();
-        this.thread = ownThread ? new CommitThread(writer, started.runId()) : null;
+        this.thread = ownThread ? new CommitThread(sink, started.runId()) : null;
     }
 
     @Override
@@ -78,9 +60,9 @@ final class BlockRecorder implements RunRecorder {
         return started;
     }
 
-    /** The connection the recorder writes through now, for tests that break it. */
-    Handle currentHandle() {
-        return writer.handle();
+    /** The store's side of this recording, for the adapter's own tests. */
+    public BlockSink sink() {
+        return sink;
     }
 
     @Override
@@ -110,7 +92,7 @@ final class BlockRecorder implements RunRecorder {
         }
     }
 
-    /** Hands the row filled so far to the writer and starts the next one. */
+    /** Hands the block filled so far to the sink and starts the next one. */
     private void sealRow() {
         lastSeal = System.nanoTime();
         if (rowEpochs == 0) {
@@ -118,14 +100,14 @@ final class BlockRecorder implements RunRecorder {
         }
         byte[] payload = Arrays.copyOf(row, rowEpochs * codec.epochBytes());
         byte[] blockHashes = Arrays.copyOf(rowHashes, rowEpochs * EventHashes.LENGTH);
-        BlockWriter.Block block = new BlockWriter.Block(rowFirstEpoch, rowFirstEpoch + rowEpochs - 1, payload, blockHashes);
+        SealedBlock block = new SealedBlock(rowFirstEpoch, rowFirstEpoch + rowEpochs - 1, payload, blockHashes);
         lastHash = Arrays.copyOfRange(blockHashes, blockHashes.length - EventHashes.LENGTH, blockHashes.length);
         rowFirstEpoch += rowEpochs;
         rowEpochs = 0;
         if (thread != null) {
             guarded(() -> thread.put(block));
         } else {
-            onWriter(() -> writer.add(block));
+            onSink(() -> sink.add(block));
         }
     }
 
@@ -133,11 +115,11 @@ final class BlockRecorder implements RunRecorder {
     @Override
     public void flush() {
         sealRow();
-        onWriter(writer::commit);
+        onSink(sink::commit);
     }
 
-    /** Runs the work on the writer's thread and waits for it; a failure ends this recorder. */
-    private void onWriter(Runnable work) {
+    /** Runs the work on the sink's thread and waits for it; a failure ends this recorder. */
+    private void onSink(Runnable work) {
         guarded(thread == null ? work : () -> thread.call(work));
     }
 
@@ -169,20 +151,20 @@ final class BlockRecorder implements RunRecorder {
     }
 
     /** Commits what is appended and then the terminal event, chained to the last epoch's hash. */
-    void end(RunEvent event) {
+    public void end(RunEvent event) {
         sealRow();
-        switch (event) {
-            case RunCompleted done -> end(EventHashes.COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
-            case RunFailed failed -> end(EventHashes.FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
+        RunEnding ending = switch (event) {
+            case RunCompleted done -> ending(EventHashes.COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
+            case RunFailed failed -> ending(EventHashes.FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
             case RunStarted s -> throw new IllegalArgumentException("a start event does not end run " + started.runId());
             case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end run " + started.runId());
-        }
+        };
+        onSink(() -> sink.end(ending));
         ended = true;
     }
 
-    private void end(String status, int epoch, String reason, byte[] finalParameters, Instant at) {
-        byte[] hash = hashes.end(lastHash, status, epoch, reason, finalParameters, at);
-        onWriter(() -> writer.insertEnd(status, epoch, reason, finalParameters, hash, at));
+    private RunEnding ending(String status, int epoch, String reason, byte[] finalParameters, Instant at) {
+        return new RunEnding(status, epoch, reason, finalParameters, hashes.end(lastHash, status, epoch, reason, finalParameters, at), at);
     }
 
     @Override
@@ -190,14 +172,14 @@ final class BlockRecorder implements RunRecorder {
         try {
             if (!ended) {
                 sealRow();
-                onWriter(writer::commitAndRelease);
+                onSink(sink::commitAndRelease);
             }
         } finally {
             ended = true;
             if (thread != null) {
                 thread.stop();
             }
-            writer.close();
+            sink.close();
         }
     }
 }

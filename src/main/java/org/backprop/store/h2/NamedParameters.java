@@ -1,4 +1,4 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,9 +1,10 @@
-package org.backprop.store;
+package org.backprop.store.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.backprop.events.StoreException;
 
 /**
  * Reads a run's stored epochs back as their canonical bytes: whole rows of {@code epoch_blocks}, with the parts of
