@@ -2,18 +2,22 @@ package org.backprop.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.replay.ChainCheck;
+import org.backprop.replay.Reexecution;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
@@ -87,6 +91,9 @@ final class ImportCommand implements StoreCommand {
         private final EventLines.Reader reader;
         private final RunStarted started;
         private final ChainCheck chain;
+        private final Reexecution reexecution;
+        private final EpochCodec codec;
+        private final ByteBuffer epochBytes;
         private EventLines.Line pending;
         private String status = "not ended (it was running or interrupted when exported)";
 
@@ -98,6 +105,9 @@ final class ImportCommand implements StoreCommand {
             }
             this.started = (RunStarted) first.event();
             this.chain = new ChainCheck(started);
+            this.reexecution = new Reexecution(started.config(), "in the file");
+            this.codec = EpochCodec.of(started.config());
+            this.epochBytes = ByteBuffer.allocate(codec.epochBytes()).order(ByteOrder.LITTLE_ENDIAN);
             check(first, chain.start(first.hash()));
         }
 
@@ -109,6 +119,14 @@ final class ImportCommand implements StoreCommand {
             if (problem != null) {
                 throw new BadInputException(file + " line " + line.number() + ": " + problem + ", so the file is not what its run"
                         + " recorded (it was changed after export, or exported from a damaged store); nothing was imported");
+            }
+        }
+
+        /** A value that does not re-execute: the file was changed and its hashes made again to match. */
+        private void reexecuted(EventLines.Line line, String problem) {
+            if (problem != null) {
+                throw new BadInputException(file + " line " + line.number() + ": " + problem + ", so the file's values are not what"
+                        + " training computes (they were changed and the hashes recomputed); nothing was imported");
             }
         }
 
@@ -128,13 +146,20 @@ final class ImportCommand implements StoreCommand {
             EventLines.Line line = pending;
             pending = null;
             switch (line.event()) {
-                case EpochRecorded e -> check(line, chain.epoch(e, line.hash()));
+                case EpochRecorded e -> {
+                    check(line, chain.epoch(e, line.hash()));
+                    epochBytes.clear();
+                    codec.write(e, epochBytes);
+                    reexecuted(line, reexecution.epoch(e.epoch(), epochBytes, 0));
+                }
                 case RunCompleted done -> {
                     check(line, chain.end(done, line.hash()));
+                    reexecuted(line, reexecution.finalParameters(done.finalParameters()));
                     status = "completed";
                 }
                 case RunFailed failed -> {
                     check(line, chain.end(failed, line.hash()));
+                    reexecuted(line, reexecution.failure(failed.epoch()));
                     status = "failed at epoch " + failed.epoch();
                 }
                 case RunStarted s -> throw new IllegalStateException("the reader refuses a second start event");

@@ -3,7 +3,12 @@ package org.backprop.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.backprop.digest.JournalCheck;
+import org.backprop.digest.SeenDigests;
+import org.backprop.digest.StoreDigest;
 import org.backprop.events.EventStore;
 import org.backprop.events.InvalidQueryException;
 import org.backprop.events.ResumeRefusedException;
@@ -126,8 +131,18 @@ public final class Main implements Runnable {
         try {
             StoreAccess access = command.prepare();
             int code;
-            try (EventStore store = Stores.open(location(), access)) {
-                code = command.call(store);
+            if (access == null) {
+                code = command.call(null);
+            } else {
+                try (EventStore store = Stores.open(location(), access)) {
+                    try {
+                        code = command.call(store);
+                    } finally {
+                        if (access != StoreAccess.READ) {
+                            rememberDigest(store);
+                        }
+                    }
+                }
             }
             last.setExecutionResult(code);
             return code;
@@ -135,6 +150,18 @@ public final class Main implements Runnable {
             throw e;
         } catch (Exception e) {
             throw new CommandLine.ExecutionException(last, "backprop " + last.getCommandName() + " failed", e);
+        }
+    }
+
+    /**
+     * Remembers what a store holds after this process wrote to it, so that a later {@code verify} notices when it holds
+     * less (it was rolled back or replaced). Best effort: a store that broke under the command says so by itself.
+     */
+    private static void rememberDigest(EventStore store) {
+        try {
+            SeenDigests.ofUser().recordIfExtending(store, JournalCheck.digestOf(store, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        } catch (RuntimeException e) {
+            // The command's own outcome is what the user hears about.
         }
     }
 
@@ -149,6 +176,7 @@ public final class Main implements Runnable {
         m.put("replay", ReplayCommand.class);
         m.put("state", StateCommand.class);
         m.put("verify", VerifyCommand.class);
+        m.put("digest", DigestCommand.class);
         m.put("export", ExportCommand.class);
         m.put("import", ImportCommand.class);
         m.put("sweep", SweepCommand.class);
@@ -209,7 +237,8 @@ public final class Main implements Runnable {
 
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
-                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException;
+                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException
+                || e instanceof StoreDigest.InvalidDigestException;
     }
 
     private static boolean debugRequested(String[] args) {

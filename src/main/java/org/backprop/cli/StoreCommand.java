@@ -11,7 +11,8 @@ import org.backprop.store.StoreAccess;
 interface StoreCommand {
     /**
      * Checks everything the command can check before a store is opened (bad input leaves nothing behind: no store is
-     * created for it) and says how the store is to be opened.
+     * created for it) and says how the store is to be opened, or null when this invocation needs no store (it is then
+     * called with null).
      */
     StoreAccess prepare();
 

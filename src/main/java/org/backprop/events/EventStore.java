@@ -3,6 +3,7 @@ package org.backprop.events;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
@@ -79,6 +80,21 @@ public interface EventStore extends AutoCloseable {
      * the other store. If {@code rest} throws, nothing is written.
      */
     RunStarted importRun(RunStarted original, Iterator<RunEvent> rest);
+
+    /** The store's id, made when the store was created; a copy of the store has the same id, another store another. */
+    UUID storeId();
+
+    /** The journal's newest entry: how many entries and events the store holds, and the head of its chain. */
+    Optional<JournalEntry> journalHead();
+
+    /** The journal's entry with this number, if the store has it. */
+    Optional<JournalEntry> journalEntry(long seq);
+
+    /**
+     * Hands the journal's entries from number {@code from} on to {@code action}, in order, exactly as stored (a gap or a
+     * changed entry is handed over as it is, for the checks to find).
+     */
+    void forEachJournalEntry(long from, Consumer<JournalEntry> action);
 
     /**
      * Runs one read-only SQL query over the store's views and tables, on a connection that cannot write; anything but

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
@@ -25,6 +26,18 @@ public final class InMemoryEventStore implements EventStore {
 
     private final Map<Long, Run> runs = new TreeMap<>();
     private final Map<Long, SweepRecord> sweeps = new TreeMap<>();
+    private final UUID storeId = UUID.randomUUID();
+    private final List<JournalEntry> journal = new ArrayList<>();
+
+    /** Journals a stored thing as a real store's trigger does. */
+    private void journal(JournalEntry.Kind kind, long runId, long sweepId, int first, int last, int events, byte[] eventHash) {
+        JournalEntry head = journal.isEmpty() ? null : journal.get(journal.size() - 1);
+        long seq = head == null ? 1 : head.seq() + 1;
+        long total = (head == null ? 0 : head.totalEvents()) + events;
+        byte[] chain = StoreJournal.chain(head == null ? StoreJournal.origin(storeId) : head.chain(), seq, kind, runId, sweepId, first, last,
+                events, total, eventHash);
+        journal.add(new JournalEntry(seq, kind, runId, sweepId, first, last, events, total, eventHash, chain));
+    }
 
     private static final class Run {
         final RunStarted started;
@@ -70,6 +83,7 @@ public final class InMemoryEventStore implements EventStore {
         byte[] hash = new EventHashes().start(json.getBytes(StandardCharsets.UTF_8), EpochCodec.pack(config.initial()));
         Run run = new Run(started, json, hash);
         runs.put(id, run);
+        journal(JournalEntry.Kind.STARTED, id, 0, -1, -1, 1, hash);
         return run;
     }
 
@@ -93,6 +107,8 @@ public final class InMemoryEventStore implements EventStore {
                     throw new ConcurrentAppendException("run " + run.started.runId() + " expects epoch " + run.epochCount() + " next");
                 }
                 run.blocks.add(block);
+                journal(JournalEntry.Kind.EPOCHS, run.started.runId(), 0, block.first(), block.last(), block.last() - block.first() + 1,
+                        StoreJournal.blockHash(block.hashes()));
             }
         }
 
@@ -114,6 +130,7 @@ public final class InMemoryEventStore implements EventStore {
             synchronized (InMemoryEventStore.this) {
                 run.ending = ending;
                 run.writing = false;
+                journal(JournalEntry.Kind.ENDED, run.started.runId(), 0, -1, -1, 1, ending.hash());
             }
         }
 
@@ -215,7 +232,9 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public synchronized long newSweep(boolean chained) {
         long id = sweeps.size() + 1L;
-        sweeps.put(id, new SweepRecord(id, chained, Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        SweepRecord sweep = new SweepRecord(id, chained, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        sweeps.put(id, sweep);
+        journal(JournalEntry.Kind.SWEEP, 0, id, -1, -1, 0, StoreJournal.sweepHash(id, chained, sweep.createdAt()));
         return id;
     }
 
@@ -283,6 +302,26 @@ public final class InMemoryEventStore implements EventStore {
             throw e;
         }
         return run.started;
+    }
+
+    @Override
+    public UUID storeId() {
+        return storeId;
+    }
+
+    @Override
+    public synchronized Optional<JournalEntry> journalHead() {
+        return journal.isEmpty() ? Optional.empty() : Optional.of(journal.get(journal.size() - 1));
+    }
+
+    @Override
+    public synchronized Optional<JournalEntry> journalEntry(long seq) {
+        return seq >= 1 && seq <= journal.size() ? Optional.of(journal.get((int) seq - 1)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void forEachJournalEntry(long from, Consumer<JournalEntry> action) {
+        journal.stream().filter(e -> e.seq() >= from).toList().forEach(action);
     }
 
     @Override

@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.backprop.events.EpochBlock;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventStore;
+import org.backprop.events.JournalEntry;
 import org.backprop.events.Lineage;
 import org.backprop.events.QueryResult;
 import org.backprop.events.RunEvent;
@@ -38,6 +40,7 @@ public final class H2EventStore implements EventStore {
     private final RunReads reads;
     private final RunListing listing;
     private final RunRecording recording;
+    private final JournalReads journal;
 
     private H2EventStore(H2Opening.Opened opened) {
         this.location = opened.location();
@@ -47,6 +50,7 @@ public final class H2EventStore implements EventStore {
         this.reads = new RunReads(location, handle);
         this.listing = new RunListing(handle);
         this.recording = new RunRecording(jdbi);
+        this.journal = new JournalReads(handle);
     }
 
     /** Opens the store as {@code access} allows; refuses a file that is not a store, and migrates an older schema. */
@@ -166,6 +170,26 @@ public final class H2EventStore implements EventStore {
     @Override
     public RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
         return recording.importRun(original, rest);
+    }
+
+    @Override
+    public synchronized UUID storeId() {
+        return journal.storeId();
+    }
+
+    @Override
+    public synchronized Optional<JournalEntry> journalHead() {
+        return journal.head();
+    }
+
+    @Override
+    public synchronized Optional<JournalEntry> journalEntry(long seq) {
+        return journal.entry(seq);
+    }
+
+    @Override
+    public synchronized void forEachJournalEntry(long from, Consumer<JournalEntry> action) {
+        journal.forEach(from, action);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.FlightRecorder;
 import org.backprop.events.StoreException;
 import org.backprop.store.StoreAccess;
@@ -40,19 +41,23 @@ final class H2Opening {
 
     /** Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there. */
     static Opened open(StoreLocation location, StoreAccess access) {
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(location));
+        AtomicReference<StoreLocation> chosen = new AtomicReference<>(location);
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
         setUp.start();
         Connection app;
+        StoreLocation opened;
         try {
-            app = connectApp(location, access == StoreAccess.CREATE);
+            opened = access == StoreAccess.READ ? forReading(location) : location;
+            chosen.set(opened);
+            app = connectApp(opened, access);
         } catch (SQLException | IOException e) {
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
         }
         try {
-            return new Opened(location, jdbi.get(), app);
+            return new Opened(opened, jdbi.get(), app);
         } catch (InterruptedException | ExecutionException e) {
             closeQuietly(app);
             if (e instanceof InterruptedException) {
@@ -62,8 +67,31 @@ final class H2Opening {
         }
     }
 
-    private static Jdbi setUpJdbi(StoreLocation location) {
-        Jdbi jdbi = configured(Jdbi.create(() -> Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD)));
+    /**
+     * Where a command that only reads opens the store: read-only, so that no byte of the file changes, unless another
+     * process holds it and serves it, whose server it then reads through. A store that needs migrating is migrated
+     * first (the one write a read may cause), then read read-only too.
+     */
+    private static StoreLocation forReading(StoreLocation location) throws SQLException, IOException {
+        if (location.file() == null || !location.exists() || StoreHolder.isServing(location)) {
+            return location;
+        }
+        StoreLocation readOnly = location.readOnly();
+        int version;
+        try (Connection app = connectAppUser(readOnly)) {
+            version = Schema.version(app);
+        } catch (SQLException e) {
+            throw notAStore(location, e);
+        }
+        if (version < Schema.CURRENT_VERSION) {
+            connectApp(location, StoreAccess.WRITE).close();
+        }
+        return readOnly;
+    }
+
+    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen) {
+        // Whether the file is opened read-only is decided while this runs; connections are made from the decision.
+        Jdbi jdbi = configured(Jdbi.create(() -> Schema.connect(chosen.get().url(), Schema.APP, Schema.APP_PASSWORD)));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -80,7 +108,8 @@ final class H2Opening {
         }
     }
 
-    private static Connection connectApp(StoreLocation location, boolean create) throws SQLException, IOException {
+    private static Connection connectApp(StoreLocation location, StoreAccess access) throws SQLException, IOException {
+        boolean create = access == StoreAccess.CREATE;
         if (!location.exists()) {
             if (!create) {
                 throw new StoreException("there is no store at " + location.describe() + " (nothing was created): give the --db of an"
@@ -117,7 +146,9 @@ final class H2Opening {
         if (version < Schema.CURRENT_VERSION) {
             Schema.migrate(location.url());
         }
-        Schema.writeCommitsAtOnce(location.url());
+        if (access != StoreAccess.READ) {
+            Schema.writeCommitsAtOnce(location.url());
+        }
         return app;
     }
 

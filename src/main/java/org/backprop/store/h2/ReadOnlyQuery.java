@@ -76,7 +76,8 @@ final class ReadOnlyQuery {
     private static String describeQueryError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = H2Errors.firstLine(e.getMessage());
-        if (state.equals("90096") || message.startsWith("Not enough rights")) {
+        // 90096: not enough rights (the reader's); 90097: the store was opened read-only for the query.
+        if (state.equals("90096") || state.equals("90097") || message.startsWith("Not enough rights")) {
             return "the query tries to change the store, and the sql command only reads: give a SELECT (" + message + ")";
         }
         return "the query is not valid SQL for this store: " + message;

@@ -233,6 +233,11 @@ public final class StoreChecks {
         };
     }
 
+    /** A connection of the store's owner, who may change anything once it drops the append-only triggers. */
+    public static Connection owner(Path path) throws SQLException {
+        return Schema.connect(StoreLocation.of(path.toString()).url(), Schema.OWNER, Schema.OWNER_PASSWORD);
+    }
+
     /** Makes the store at {@code path} look written by a newer backprop: its schema history names schema 99. */
     public static void markWrittenByNewerVersion(Path path) throws SQLException {
         String url = StoreLocation.of(path.toString()).url();

@@ -49,7 +49,9 @@ class TamperTest {
         Cli.Result before = cli.run("verify");
         assertEquals(0, before.exitCode(), before.out() + before.err());
         assertEquals(List.of("run 1 'seed': ok: 1000 epochs re-executed bit for bit, hash chain intact, completed",
-                "run 2 'other': ok: 50 epochs re-executed bit for bit, hash chain intact, completed"), before.lines());
+                "run 2 'other': ok: 50 epochs re-executed bit for bit, hash chain intact, completed",
+                "journal: ok: 9 entries hold 1054 events, chained from the store's id; every stored event is in it"), before.lines().subList(0, 3));
+        assertTrue(before.lines().get(3).startsWith("last seen: ok: everything the digest of "), before.out());
     }
 
     private Connection admin() throws SQLException {
@@ -112,9 +114,11 @@ class TamperTest {
         }
         Cli.Result r = cli.run("verify");
         assertEquals(1, r.exitCode(), r.out() + r.err());
+        // The hashes stand as they were, so the journal sees nothing: re-execution and the run's chain do.
         assertEquals(List.of("run 1 'seed': DIFFERS: epoch 437: a_o1 is " + edited + " in the store but re-executes to " + stored
                         + "; the first event whose hash no longer matches is epoch 437",
-                "run 2 'other': ok: 50 epochs re-executed bit for bit, hash chain intact, completed"), r.lines());
+                "run 2 'other': ok: 50 epochs re-executed bit for bit, hash chain intact, completed",
+                "journal: ok: 9 entries hold 1054 events, chained from the store's id; every stored event is in it"), r.lines().subList(0, 3));
         assertEquals(0, cli.run("verify", "2").exitCode(), "the untouched run alone verifies");
         Cli.Result replay = cli.run("replay", "1", "--epoch", "437");
         assertTrue(replay.out().contains("a_o1 = " + edited), "replay shows what is stored, without recomputing: " + replay.out());
