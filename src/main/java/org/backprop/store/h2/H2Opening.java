@@ -11,6 +11,8 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.FlightRecorder;
 import org.backprop.events.StoreException;
+import org.backprop.model.BackpropException;
+import org.backprop.events.StoreFaultException;
 import org.backprop.store.StoreAccess;
 import org.backprop.store.StoreLocation;
 import org.jdbi.v3.core.Jdbi;
@@ -53,7 +55,17 @@ final class H2Opening {
             opened = access == StoreAccess.READ ? forReading(location) : location;
             chosen.set(opened);
             app = connectApp(opened, access);
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
+            if (e instanceof BackpropException decided) {
+                throw decided;
+            }
+            StoreFaultException fault = H2Errors.faultOf(e, location.describe(), "run the command again (nothing was written)");
+            if (fault != null) {
+                throw fault;
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
         }
         try {
@@ -225,11 +237,24 @@ final class H2Opening {
         }
     }
 
+    /** Whether the file starts as every H2 store file does, with its file header block. */
+    private static boolean isH2File(StoreLocation location) {
+        try (var in = Files.newInputStream(location.dataFile())) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'H' && head[1] == ':' && head[2] == '2' && head[3] == ',';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String ifExists(String url) {
         return url.contains(";IFEXISTS=") ? url : url + ";IFEXISTS=TRUE";
     }
 
-    private static StoreException notAStore(StoreLocation location, SQLException e) {
+    private static RuntimeException notAStore(StoreLocation location, SQLException e) {
+        if (location.file() != null && H2Errors.fault(e) != null && isH2File(location)) {
+            return H2Errors.faultOf(e, location.describe(), "run the command again");
+        }
         // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
         String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
                 : location.file() != null ? "it is not an H2 database file" : H2Errors.firstLine(e.getMessage());

@@ -18,6 +18,7 @@ import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.StoreFaultException;
 import org.backprop.model.RunConfig;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -32,9 +33,11 @@ final class RunRecording {
     static final int ROW_BYTES = 64 * 1024;
 
     private final Jdbi jdbi;
+    private final String where;
 
-    RunRecording(Jdbi jdbi) {
+    RunRecording(Jdbi jdbi, String where) {
         this.jdbi = jdbi;
+        this.where = where;
     }
 
     RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
@@ -53,7 +56,11 @@ final class RunRecording {
                 return recorder(writer, new WriterLease(started.runId()), started, 0);
             } catch (RuntimeException e) {
                 if (writer != null) {
-                    writer.close();
+                    BlockWriter.closeQuietly(writer);
+                }
+                StoreFaultException fault = H2Errors.faultOf(e, where, "train the run again (nothing of it was recorded)");
+                if (fault != null) {
+                    throw fault;
                 }
                 // The process serving the store went away (AUTO_SERVER): start again, or carry on with the start
                 // event if it was committed before the connection broke.
@@ -69,7 +76,7 @@ final class RunRecording {
     }
 
     private PackedRecorder recorder(Handle writer, WriterLease lease, RunStarted started, int nextEpoch) {
-        return new PackedRecorder(new BlockWriter(writer, jdbi::open, lease, started.runId()), true, started, nextEpoch,
+        return new PackedRecorder(new BlockWriter(writer, jdbi::open, lease, started.runId(), where), true, started, nextEpoch,
                 hashOf(writer, started.runId()), ROW_BYTES);
     }
 
@@ -94,7 +101,7 @@ final class RunRecording {
             });
             return recorder(writer, lease, started, storedEpochs(writer, runId));
         } catch (RuntimeException e) {
-            writer.close();
+            BlockWriter.closeQuietly(writer);
             throw e;
         }
     }
@@ -114,7 +121,7 @@ final class RunRecording {
 
     RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
         try (Handle writer = jdbi.open()) {
-            return RunImporter.importRun(writer, original, rest);
+            return RunImporter.importRun(writer, original, rest, where);
         }
     }
 
