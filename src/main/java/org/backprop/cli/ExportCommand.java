@@ -20,6 +20,7 @@ import org.backprop.events.StoredRun;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.store.RunStore;
+import org.backprop.table.RowStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
         switch (format) {
             case csv -> {
                 EpochSheet sheet = new EpochSheet(replay.started(), false);
-                try (RowStream rows = RowStream.of(Format.csv, out, sheet.columns())) {
+                try (RowStream rows = RowStream.csv(out, sheet.columns())) {
                     if (replay.epochCount() > 0) {
                         replay.forEach(0, replay.epochCount() - 1, e -> rows.row(sheet.row(e)));
                     }

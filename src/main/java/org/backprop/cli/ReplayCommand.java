@@ -15,6 +15,7 @@ import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.replay.Stepper;
 import org.backprop.store.RunStore;
+import org.backprop.table.RowStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,7 +99,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (format != Format.table) {
                 EpochSheet sheet = new EpochSheet(replay.started(), true);
-                try (RowStream rows = RowStream.of(format, out, sheet.columns())) {
+                try (RowStream rows = Tables.stream(format, out, sheet.columns())) {
                     replay.forEach(first, last, e -> rows.row(sheet.row(e)));
                 }
                 return 0;
@@ -153,7 +154,7 @@ final class ReplayCommand implements Callable<Integer> {
                     if (rows == null) {
                         List<String> columns = new ArrayList<>(List.of("history_epoch"));
                         columns.addAll(sheet.columns());
-                        rows = RowStream.of(format, out, columns);
+                        rows = Tables.stream(format, out, columns);
                     }
                     RowStream sink = rows;
                     replay.forEach(historyFirst + offset, historyLast + offset, e -> {

@@ -88,6 +88,55 @@ public final class RunStore implements EventStore {
         return open(location, false);
     }
 
+    /**
+     * Opens a store that exists already for reading only, as the user that may only select, on a read-only connection:
+     * it is never created or migrated, and every write through it is refused by the database.
+     */
+    public static RunStore openReadOnly(StoreLocation location) {
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> configured(Jdbi.create(() -> Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD))));
+        jdbi.run();
+        Connection reader;
+        try {
+            reader = connectReader(location);
+        } catch (SQLException e) {
+            throw new StoreException("the store " + location.describe() + " cannot be opened: " + firstLine(e.getMessage()), e);
+        }
+        try {
+            return new RunStore(location, jdbi.get(), reader);
+        } catch (InterruptedException | ExecutionException e) {
+            closeQuietly(reader);
+            throw new StoreException("the store " + location.describe() + " cannot be opened: " + e, e);
+        }
+    }
+
+    private static Connection connectReader(StoreLocation location) throws SQLException {
+        if (!location.exists()) {
+            throw new StoreException("there is no store at " + location.describe() + " (nothing was created): give the --db of an"
+                    + " existing store, or record a run there first with 'backprop train --db " + location.file() + "'");
+        }
+        Connection reader;
+        try {
+            reader = connectUser(location, Schema.READER, Schema.READER_PASSWORD);
+        } catch (SQLException e) {
+            if (location.file() == null && (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+                    || e.getErrorCode() == org.h2.api.ErrorCode.REMOTE_DATABASE_NOT_FOUND_1)) {
+                throw new StoreException("there is no store " + location.describe() + " (nothing was created): check the name after the port", e);
+            }
+            throw notAStore(location, e);
+        }
+        int version = Schema.version(reader);
+        if (version != Schema.CURRENT_VERSION) {
+            reader.close();
+            throw new StoreException(version > Schema.CURRENT_VERSION
+                    ? "the store " + location.describe() + " was written by a newer backprop (schema " + version + ", this program knows up to "
+                    + Schema.CURRENT_VERSION + "): use a newer backprop or another --db"
+                    : "the store " + location.describe() + " has an older schema (" + version + "), and reading only, this command does not"
+                    + " bring it up to date: run 'backprop runs --db " + (location.file() != null ? location.file() : location.url()) + "' once, which does, then try again");
+        }
+        reader.setReadOnly(true);
+        return reader;
+    }
+
     private static RunStore open(StoreLocation location, boolean create) {
         FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(location));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
@@ -680,9 +729,13 @@ public final class RunStore implements EventStore {
      * another process is creating exists before its users do.
      */
     private static Connection connectAppUser(StoreLocation location) throws SQLException {
+        return connectUser(location, Schema.APP, Schema.APP_PASSWORD);
+    }
+
+    private static Connection connectUser(StoreLocation location, String user, String password) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
+                return Schema.connect(ifExists(location.url()), user, password);
             } catch (SQLException e) {
                 boolean passing = BlockWriter.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
                 if (!passing || attempt == 40) {
