@@ -18,6 +18,11 @@ final class StoreOption {
         return RunStore.open(location());
     }
 
+    /** The store, which must exist already, for reading only: the web page. */
+    RunStore openReadOnly() {
+        return RunStore.openReadOnly(location());
+    }
+
     /** The store, which must exist already: commands that only read or continue runs never create one. */
     RunStore openExisting() {
         return RunStore.openExisting(location());

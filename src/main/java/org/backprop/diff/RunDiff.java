@@ -117,7 +117,12 @@ public final class RunDiff {
 
     /** The plain statement of whether the runs started alike; a learning-rate comparison needs them to. */
     public String startStatement() {
-        return initialWeightsEqual()
+        return startStatement(initialWeightsEqual());
+    }
+
+    /** The statement for runs that did, or did not, start from bit-identical weights. */
+    public static String startStatement(boolean initialWeightsEqual) {
+        return initialWeightsEqual
                 ? "initial weights: equal, bit for bit: both runs started from the same point"
                 : "initial weights: NOT equal. The runs did not start from the same weights, so comparing their learning rates is"
                 + " confounded: part of any difference in loss comes from where they started, not from the rate.";

@@ -1,0 +1,80 @@
+package org.backprop.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.backprop.store.RunStore;
+import org.backprop.web.StoreView;
+import org.backprop.web.UiServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop ui}: a local web page that replays runs, compares them and watches training live. */
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        description = {"Serves a web page of the store on this machine until stopped with Ctrl-C: every run, one run",
+            "epoch by epoch (the network with its values, the loss curve, the weights), runs compared on one",
+            "axis with their first divergent epoch, sweeps, and training runs as they go. It prints the address",
+            "to open, whose token lets the browser in; the store is opened for reading only."},
+        footer = {"", "Examples:",
+            "  backprop ui                          prints: open: http://127.0.0.1:PORT/?token=...",
+            "  backprop ui --port 8123 --db lab     a fixed port, another store",
+            "  backprop ui --host 192.168.1.20      reachable from other machines (with a warning)"})
+final class UiCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "N", description = "The port; 0 picks a free one. Default: 0.")
+    int port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "The address to listen on. Default: 127.0.0.1, this machine only.")
+    String host = "127.0.0.1";
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("the port is " + port + ": give one from 1 to 65535, or 0 for any free port");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new BadInputException("--host " + host + " is not an address of this machine: give one such as 127.0.0.1", e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RunStore runStore = store.openReadOnly();
+        UiServer server;
+        try {
+            // --debug (an option of the root command) also prints the stack trace of a request that failed.
+            boolean debug = spec.root().userObject() instanceof Main main && main.debug;
+            server = UiServer.start(new StoreView(runStore), host, port, debug, err);
+        } catch (BindException e) {
+            runStore.close();
+            throw new BadInputException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): give another --port, or 0 for a free one", e);
+        } catch (IOException e) {
+            runStore.close();
+            throw new BadInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        if (!address.isLoopbackAddress()) {
+            err.println("backprop: warning: serving on " + host + ":" + server.port() + ", so other machines can reach it; anyone"
+                    + " with the printed address (and its token) can read every run in the store");
+            err.flush();
+        }
+        out.println("open: " + server.url());
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "backprop-ui-stop"));
+        // Serve until the process is stopped (Ctrl-C); the hook closes the server and the store.
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}
