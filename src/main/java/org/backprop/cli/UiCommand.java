@@ -18,14 +18,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop ui}: a local web page that replays runs, compares them and watches training live. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
-        description = {"Serves a web page of the store on this machine until stopped with Ctrl-C: every run, one run",
-            "epoch by epoch (the network with its values, the loss curve, the weights), runs compared on one",
-            "axis with their first divergent epoch, sweeps, and training runs as they go. It prints the address",
-            "to open, whose token lets the browser in; the store is opened for reading only."},
+        description = {"Serves a web page of the store on this machine until stopped with Ctrl-C:",
+            "every run; one run epoch by epoch (the network with its values, the loss",
+            "curve, the weights); runs compared on one axis with their first divergent",
+            "epoch; sweeps; and runs as they train. It prints the address to open, whose",
+            "token lets your browser in. The store is opened for reading only."},
         footer = {"", "Examples:",
-            "  backprop ui                          prints: open: http://127.0.0.1:PORT/?token=...",
-            "  backprop ui --port 8123 --db lab     a fixed port, another store",
-            "  backprop ui --host 192.168.1.20      reachable from other machines (with a warning)"})
+            "  backprop ui                     prints: open: http://127.0.0.1:PORT/?token=...",
+            "  backprop ui --port 8123 --db lab",
+            "  backprop ui --host 192.168.1.20 other machines can reach it (a warning says so)"})
 final class UiCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
