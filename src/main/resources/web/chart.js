@@ -1,7 +1,7 @@
 // Curves on one epoch axis, drawn by uPlot from lines the server has thinned to about two points per pixel column
 // (each bucket's lowest and highest value kept). Dragging zooms, and the finer range is fetched; a double click
 // shows everything again. Values in the legend are the server's own text, exactly as the command line prints them.
-import uPlot from '/static/uplot/uPlot.esm.js';
+import uPlot from './uplot/uPlot.esm.js';
 import { el, clear, mark } from './common.js';
 
 // Lines with different epochs on one x axis: the union of their epochs, each line null where it has no point.

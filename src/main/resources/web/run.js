@@ -10,6 +10,10 @@ const state = { epoch: 0, sample: 1, overlay: params.get('overlay') || 'weight',
 let run;
 let loss;
 let trajectories;
+// The whole run's curve is asked for at once, beside the run itself, at about the chart's width (the page's width less
+// its margins and the axis); the chart takes it if its width turns out the same.
+const firstPoints = 2 * Math.round(Math.min(window.innerWidth, 1400) - 48 - 30 - 80);
+let firstCurve = api('/api/runs/' + id + '/curve?points=' + firstPoints).catch(() => null);
 
 header('run');
 const main = document.getElementById('main');
@@ -55,6 +59,8 @@ function layout() {
   controls.querySelector('#jump-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (jump.value !== '') go(Number(jump.value));
+    // The arrow keys step the epoch again, rather than the number in the box.
+    jump.blur();
   });
   const overlay = el('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'edges show' });
   for (const o of ['weight', 'gradient', 'update']) {
@@ -249,6 +255,7 @@ function togglePlay() {
     state.playing = null;
     button.textContent = 'play';
     button.title = 'play (space)';
+    button.setAttribute('aria-label', button.title);
     return;
   }
   if (state.epoch >= run.epochsRecorded - 1) go(0);
@@ -256,6 +263,7 @@ function togglePlay() {
   const step = Math.max(1, Math.ceil(run.epochsRecorded / 600));
   button.textContent = 'pause';
   button.title = 'pause (space)';
+  button.setAttribute('aria-label', button.title);
   state.playing = setInterval(() => {
     if (state.epoch >= run.epochsRecorded - 1) {
       togglePlay();
@@ -291,7 +299,9 @@ function lossCurve() {
     fetch: async (from, to, points) => {
       const q = new URLSearchParams({ points });
       if (from !== null) { q.set('from', from); q.set('to', to); }
-      const c = await api('/api/runs/' + id + '/curve?' + q);
+      const early = from === null && firstCurve && Math.abs(points - firstPoints) <= 0.05 * points ? await firstCurve : null;
+      firstCurve = null;
+      const c = early || await api('/api/runs/' + id + '/curve?' + q);
       return { lines: [{ label: 'loss', x: c.x, y: c.y, color: color(0) }],
         note: c.everyEpoch ? 'every epoch of ' + c.from + '–' + c.to
           : 'epochs ' + c.from + '–' + c.to + ', thinned to ' + c.x.length + ' points (each bucket\'s lowest and highest kept)' };
@@ -340,7 +350,7 @@ function follow(row) {
   refreshTimer = setTimeout(() => {
     lastRefresh = performance.now();
     loss.load(loss.range);
-    if (run.trajectories <= 64) trajectories.load(trajectories.range);
+    if (run.trajectories <= 64 && trajectories) trajectories.load(trajectories.range);
   }, due);
 }
 
@@ -361,7 +371,17 @@ async function start() {
     go(params.has('epoch') && Number.isFinite(asked) ? asked : 0);
   }
   await lossCurve();
-  weightCurves().catch((e) => showError(document.getElementById('trajectories'), e));
+  // The weights' lines read every epoch of the run once (a second for a million), so only when they come into view.
+  const box = document.getElementById('trajectories');
+  box.append(el('p', { class: 'muted', id: 'trajectories-wait' }, 'reading the weights of every epoch…'));
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) {
+      seen.disconnect();
+      weightCurves().then(() => document.getElementById('trajectories-wait')?.remove())
+        .catch((e) => showError(box, e));
+    }
+  }, { rootMargin: '200px' });
+  seen.observe(box);
   if (run.status === 'running') live('/api/live?run=' + id, follow);
 }
 

@@ -25,6 +25,11 @@ final class LossCurves {
 
     private final EventStore store;
     private final Map<Long, LossSeries> series = new LinkedHashMap<>(16, 0.75f, true);
+    // The whole curve last drawn of each run, which every visit of its page asks for first.
+    private final Map<Long, Whole> wholes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Whole(int maxPoints, Curve curve) {
+    }
 
     LossCurves(EventStore store) {
         this.store = store;
@@ -101,23 +106,36 @@ final class LossCurves {
             int count = s.count();
             int first = Math.max(0, from);
             int last = Math.min(count - 1, to);
-            if (count == 0 || first > last) {
-                return new Curve(runId, count, first, last, new Series("loss", new double[0], new double[0]), true);
+            Whole whole = wholes.get(runId);
+            boolean all = first == 0 && last == count - 1;
+            if (all && whole != null && whole.maxPoints() == maxPoints && whole.curve().epochs() == count) {
+                return whole.curve();
             }
-            int n = last - first + 1;
-            int bucket = s.bucket();
-            Series points;
-            if (bucket == 1) {
-                Decimator d = new Decimator("loss", n, maxPoints);
-                for (int e = first; e <= last; e++) {
-                    d.add(e, s.loss(e));
-                }
-                points = d.series();
-            } else {
-                points = thinnedFromBuckets(runId, s, first, last, maxPoints);
+            Curve drawn = thinned(runId, s, count, first, last, maxPoints);
+            if (all) {
+                wholes.put(runId, new Whole(maxPoints, drawn));
             }
-            return new Curve(runId, count, first, last, points, bucket == 1 && n <= maxPoints);
+            return drawn;
         }
+    }
+
+    private Curve thinned(long runId, LossSeries s, int count, int first, int last, int maxPoints) {
+        if (count == 0 || first > last) {
+            return new Curve(runId, count, first, last, new Series("loss", new double[0], new double[0]), true);
+        }
+        int n = last - first + 1;
+        int bucket = s.bucket();
+        Series points;
+        if (bucket == 1) {
+            Decimator d = new Decimator("loss", n, maxPoints);
+            for (int e = first; e <= last; e++) {
+                d.add(e, s.loss(e));
+            }
+            points = d.series();
+        } else {
+            points = thinnedFromBuckets(runId, s, first, last, maxPoints);
+        }
+        return new Curve(runId, count, first, last, points, bucket == 1 && n <= maxPoints);
     }
 
     /**

@@ -168,9 +168,7 @@ public final class UiServer implements AutoCloseable {
                 files.page(ex, 200, "sweep.html");
             }
             case "static" -> {
-                boolean found = n == 2 ? files.serveOwn(ex, r.segment(1))
-                        : n == 3 && r.segment(1).equals("uplot") && files.serveUplot(ex, r.segment(2));
-                if (!found) {
+                if (!files.serve(ex, r.segments())) {
                     throw BadRequestException.notFound("there is no file " + r.path());
                 }
             }
