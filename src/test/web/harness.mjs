@@ -100,13 +100,13 @@ export async function browser() {
 }
 
 // Saves a screenshot for a person to look at; the README's two are copied to docs/ when BACKPROP_UPDATE_DOCS=1.
-export async function screenshot(page, name, docsName) {
+export async function screenshot(page, name, docsName, fullPage = true) {
   fs.mkdirSync(shots, { recursive: true });
   const file = path.join(shots, name + '.png');
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   if (docsName && process.env.BACKPROP_UPDATE_DOCS === '1') {
     fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(root, 'docs', docsName), fullPage: false });
+    fs.copyFileSync(file, path.join(root, 'docs', docsName));
   }
   return file;
 }

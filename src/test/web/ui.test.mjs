@@ -125,6 +125,10 @@ test('run 1 at epoch 50 shows exactly the values sql gives for that epoch', asyn
     + ' WHERE u.run_id = 1 AND u.epoch = 50 ORDER BY u.weight', '--format', 'csv'])).slice(1);
   const shown = await page.$$eval('#updates tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
   assert.deepEqual(shown.map((r) => [r[0], r[4], r[5], r[6], r[7]]), updates);
+  // The weights' lines load once they are in view.
+  await page.locator('#trajectories').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#trajectories .uplot');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
   await screenshot(page, 'run-1-epoch-50', 'ui-run.png');
   await page.close();
@@ -311,7 +315,7 @@ test('the runs page of a store with 1,000 runs is drawn whole', async () => {
     csv(backprop(many, ['sql', 'SELECT total_error FROM epoch_losses WHERE run_id = 1000 AND epoch = 99', '--format', 'csv']))[1][0]);
   console.log('# ui.runs_page.1000_runs: drawn ' + median(times).toFixed(0) + ' ms after navigation (median of ' + times.length
     + ': ' + times.map((t) => t.toFixed(0)).join(', ') + ' ms; target < 500 ms)');
-  await screenshot(page, 'runs-1000');
+  await screenshot(page, 'runs-1000', null, false);
   await page.close();
 });
 
@@ -320,8 +324,13 @@ test('a network with more than 2,000 weights is drawn as per-layer heatmaps, its
   await page.waitForFunction(() => document.documentElement.dataset.shownEpoch === '39');
   assert.equal(await page.locator('canvas.heat').count(), 3);
   assert.equal(await page.locator('svg.diagram').count(), 0);
-  // 3,744 weights and 108 biases: under 4,096, so the table has every row.
-  assert.equal(await page.locator('#updates tbody tr').count(), 3852);
+  // 3,744 weights and 108 biases, 200 rows at a time; a click on a cell shows that weight's row.
+  assert.equal(await page.locator('#updates tbody tr').count(), 200);
+  assert.ok((await page.locator('#updates caption').textContent()).endsWith('rows 1 to 200 of 3852'));
+  await page.click('#updates .pager button:text("next")');
+  await page.waitForFunction(() => document.querySelector('#updates caption').textContent.endsWith('rows 201 to 400 of 3852'));
+  const parameters = csv(backprop(store, ['sql', "SELECT weight, gradient FROM gradients WHERE run_id = 10 AND epoch = 39 AND weight = 'w201'", '--format', 'csv']));
+  assert.equal(await page.locator('#updates tr[data-row="200"] td').nth(4).textContent(), parameters[1][1]);
   await page.click('.segmented button[data-overlay=gradient]');
   await page.waitForFunction(() => document.getElementById('overlay-note').textContent.includes('gradient'));
   await screenshot(page, 'run-10-heatmaps');

@@ -112,8 +112,7 @@ export class Curves {
       series,
       scales: {
         x: { time: false, auto: false, range: () => this.xRange() },
-        // A log axis from just below the lowest value to just above the highest, not to whole decades.
-        y: this.log ? { distr: 3, range: (u, min, max) => (min > 0 && max > 0 ? [min / 1.15, max * 1.15] : [1e-12, 1]) } : { auto: true },
+        y: this.log ? { distr: 3, range: (u, min, max) => logRange(min, max) } : { auto: true, range: (u, min, max) => linearRange(min, max) },
       },
       axes: [
         { label: 'epoch', values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) },
@@ -177,7 +176,11 @@ export class Curves {
         ctx.textAlign = 'left';
         ctx.textBaseline = 'top';
         ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
-        ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (4 + 14 * (m.row || 0)) * devicePixelRatio);
+        // Beside the line, on whichever side has room for it.
+        const room = u.bbox.left + u.bbox.width - x;
+        const right = ctx.measureText(m.label).width + 8 * devicePixelRatio > room;
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(m.label, x + (right ? -4 : 4) * devicePixelRatio, u.bbox.top + (4 + 14 * (m.row || 0)) * devicePixelRatio);
       }
       ctx.restore();
     }
@@ -193,6 +196,32 @@ export class Curves {
       if (Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: this.o.height || 280 });
     }
   }
+}
+
+// A log axis from the 1-2-5 step just below the lowest value to the one just above the highest, not whole decades.
+function logRange(min, max) {
+  if (!(min > 0 && max > 0)) return [1e-12, 1];
+  const down = (v) => {
+    const p = 10 ** Math.floor(Math.log10(v));
+    return [5, 2, 1].map((m) => m * p).find((c) => c <= v * (1 + 1e-12));
+  };
+  const up = (v) => {
+    const p = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v * (1 - 1e-12));
+  };
+  const lo = down(min);
+  const hi = up(max);
+  return hi > lo ? [lo, hi] : [lo / 2, hi * 2];
+}
+
+// A line that never moves (a run that has converged to its last bit) still gets an axis around its value.
+function linearRange(min, max) {
+  if (min === null || max === null) return [0, 1];
+  if (min === max) {
+    const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.5 : 1;
+    return [min - pad, max + pad];
+  }
+  return uPlot.rangeNum(min, max, 0.1, true);
 }
 
 function tickText(t) {

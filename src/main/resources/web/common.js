@@ -59,15 +59,17 @@ export function header(here) {
     el('a', { href: '/', class: 'brand' }, 'backprop'),
     el('a', { href: '/', class: here === 'runs' ? 'here' : null }, 'runs'),
     el('span', { class: 'spacer' }),
-    el('span', { id: 'live', class: 'live off', title: 'live updates' }, 'live'));
+    el('span', { id: 'live', class: 'live off', hidden: true }, 'live'));
   document.body.prepend(nav);
 }
 
 export function setLive(on) {
   const dot = document.getElementById('live');
   if (dot) {
+    dot.hidden = false;
     dot.className = on ? 'live on' : 'live off';
-    dot.title = on ? 'live: updates arrive as runs commit epochs' : 'live updates: reconnecting…';
+    dot.textContent = on ? 'live' : 'reconnecting…';
+    dot.title = on ? 'updates arrive as runs commit epochs' : 'the server is not answering: trying again every second';
   }
 }
 

@@ -28,7 +28,7 @@ function layout() {
   const legend = el('ul', { class: 'run-legend' }, ...c.runs.map((r, i) => el('li', null, el('span', { class: 'swatch', 'data-color': i }),
     el('a', { href: '/runs/' + r.id }, runLabel(r)), ' lr ' + r.learningRate + ', ' + r.network + ', ' + r.epochsRecorded + ' epochs',
     r.parent !== null ? ', forked from run ' + r.parent + ' at epoch ' + r.forkEpoch + ' (history epoch ' + r.historyStart + ')' : '',
-    ' ', statusBadge(r.status))));
+    ' ', statusBadge(r.status), ' ', el('span', { class: 'muted small' }, 'losses ', downloads('/download/runs/' + r.id + '/losses')))));
   legend.querySelectorAll('.swatch').forEach((s) => { s.style.background = color(Number(s.dataset.color)); });
   const start = el('p', { id: 'start', class: c.initialWeightsEqual ? 'ok' : 'warning' }, c.startStatement);
   const parts = [el('header', { class: 'page-head' }, el('h1', null, 'compare ' + c.runs.length + ' runs'), legend), start];

@@ -89,7 +89,7 @@ function layout() {
     el('span', { class: 'muted' }, 'drag to zoom, click to pick an epoch')), el('div', { id: 'loss' }));
   const weights = el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', null, 'weights per epoch'),
     el('span', { class: 'muted' }, 'in force at the start of each epoch')), el('div', { id: 'trajectories' }));
-  main.append(head, controls, el('div', { class: 'split' }, diagram, values), updates, curve, weights);
+  main.append(head, controls, el('div', { class: run.seedShaped ? 'split' : 'split even' }, diagram, values), updates, curve, weights);
 }
 
 function clamp(n) {
@@ -140,7 +140,7 @@ async function request(epoch) {
 }
 
 function pickParameter(k) {
-  if (run.weightCount + run.biasCount > 4096) {
+  if (run.weightCount + run.biasCount > 4096 || run.diagram === 'heatmap') {
     state.offset = Math.max(0, k - 5);
     request(state.epoch);
   }
@@ -368,11 +368,21 @@ async function start() {
     clear(document.getElementById('values')).append(el('p', { class: 'muted' }, 'no epochs recorded yet'));
   } else {
     const asked = Number(params.get('epoch'));
-    go(params.has('epoch') && Number.isFinite(asked) ? asked : 0);
+    // A run that is training is shown at its newest epoch, and follows it, unless an epoch was asked for.
+    go(params.has('epoch') && Number.isFinite(asked) ? asked : run.status === 'running' ? run.epochsRecorded - 1 : 0);
   }
   await lossCurve();
-  // The weights' lines read every epoch of the run once (a second for a million), so only when they come into view.
-  const box = document.getElementById('trajectories');
+  whenInView(document.getElementById('trajectories'));
+  if (run.status === 'running') live('/api/live?run=' + id, follow);
+}
+
+// The weights' lines read every epoch of the run once (a second for a million), so only when they come into view.
+function whenInView(box) {
+  if (run.trajectories > 64) {
+    box.append(el('p', { class: 'muted' }, (run.weightCount + run.biasCount) + ' weights and biases are too many for one line each:'
+      + ' the heatmaps show them epoch by epoch, and the weights download has every value of every epoch.'));
+    return;
+  }
   box.append(el('p', { class: 'muted', id: 'trajectories-wait' }, 'reading the weights of every epoch…'));
   const seen = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) {
@@ -382,7 +392,6 @@ async function start() {
     }
   }, { rootMargin: '200px' });
   seen.observe(box);
-  if (run.status === 'running') live('/api/live?run=' + id, follow);
 }
 
 start().catch((e) => showError(main, e instanceof ApiError ? e : new Error(e.message)));

@@ -93,7 +93,7 @@ final class CompareApi {
             }
             g.writeEndArray();
             g.writeBooleanField("initialWeightsEqual", pair != null ? pair.initialWeightsEqual() : sameStart);
-            g.writeStringField("startStatement", pair != null ? pair.startStatement() : RunDiff.startStatement(sameStart));
+            g.writeStringField("startStatement", pair != null ? pair.startStatement() : startStatement(started));
             g.writeArrayFieldStart("differences");
             for (RunStarted s : started.subList(1, started.size())) {
                 for (ConfigDifference d : RunDiff.configurationDifferences(first.config(), s.config())) {
@@ -121,6 +121,19 @@ final class CompareApi {
             }
             g.writeEndObject();
         });
+    }
+
+    /** For one run or more than two: whether they all started from the first's weights, and which did not. */
+    static String startStatement(List<RunStarted> runs) {
+        RunStarted first = runs.get(0);
+        List<Long> others = runs.stream().filter(s -> !s.config().initial().equals(first.config().initial())).map(RunStarted::runId).toList();
+        if (others.isEmpty()) {
+            return "initial weights: equal, bit for bit: all " + runs.size() + " runs started from the same point";
+        }
+        return "initial weights: NOT equal. Run" + (others.size() == 1 ? " " : "s ") + others.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + " did not start from run " + first.runId() + "'s weights, so"
+                + " comparing their learning rates is confounded: part of any difference in loss comes from where they started, not"
+                + " from the rate.";
     }
 
     /** The loss difference B − A per epoch of the diff, thinned to about {@code points} points. */

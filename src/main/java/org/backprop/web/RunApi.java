@@ -28,7 +28,7 @@ import org.backprop.sweep.RunHistory;
 final class RunApi {
     /** Beyond this many weights the page draws per-layer heatmaps instead of one edge per weight. */
     static final int DIAGRAM_EDGES = 2000;
-    /** Beyond this many weights and biases an epoch's table is sent a page at a time. */
+    /** Beyond this many weights and biases (or with heatmaps) an epoch's table is sent a page at a time. */
     static final int WHOLE_TABLE = 4096;
     /** More lines than this make a trajectories chart nobody can read (the PNG plots' limit too). */
     static final int MAX_TRAJECTORIES = 64;
@@ -126,8 +126,10 @@ final class RunApi {
         EpochSheet sheet = new EpochSheet(started, false);
         ValueNames names = new ValueNames(c);
         int parameters = n.weightCount() + n.biasCount();
-        int offset = parameters <= WHOLE_TABLE ? 0 : r.intParam("offset", 0, Math.max(0, parameters - 1), 0);
-        int limit = parameters <= WHOLE_TABLE ? parameters : r.intParam("limit", 1, WHOLE_TABLE, 200);
+        // A diagram of every edge needs every row; heatmaps have the values they colour by, and the table comes a page at a time.
+        boolean whole = parameters <= WHOLE_TABLE && n.weightCount() <= DIAGRAM_EDGES;
+        int offset = whole ? 0 : r.intParam("offset", 0, Math.max(0, parameters - 1), 0);
+        int limit = whole ? parameters : r.intParam("limit", 1, WHOLE_TABLE, 200);
         String overlay = overlay(r);
         Reply.json(r.exchange(), 200, g -> {
             g.writeStartObject();
