@@ -24,6 +24,8 @@ async function start() {
     t.warning ? el('p', { class: 'warning' }, t.warning) : el('p', { class: 'ok' }, 'independent: every learning rate started from the same initial weights'),
     t.bestRun !== null ? el('p', { class: 'best-line' }, 'lowest final error: learning rate ' + t.bestRate + ' (run ' + t.bestRun + '), ' + t.bestError) : null,
     resultsTable(t),
+    el('p', { class: 'meta' }, 'losses per epoch: ', ...runs.flatMap((r, i) => [i ? ' · ' : '', 'run ' + r.id + ' ',
+      downloads('/download/runs/' + r.id + '/losses')])),
     el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', null, 'loss per epoch'),
       el('span', { class: 'muted' }, t.chained ? 'chained: each run placed at its history epoch' : 'every run from epoch 0')), el('div', { id: 'curves' })));
   const curves = new Curves(document.getElementById('curves'), {

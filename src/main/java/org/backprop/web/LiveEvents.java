@@ -58,14 +58,10 @@ final class LiveEvents {
                 event(out, id, row);
                 seen = id;
             }
-            long next = live.awaitChange(version, KEEP_ALIVE_MILLIS);
-            if (next == version) {
-                if (live.closed()) {
-                    return;
-                }
-                write(out, ": still here\n\n");
+            version = awaitChange(out, version);
+            if (version < 0) {
+                return;
             }
-            version = next;
         }
     }
 
@@ -89,13 +85,26 @@ final class LiveEvents {
                 }
                 seen = now;
             }
-            long next = live.awaitChange(seen, KEEP_ALIVE_MILLIS);
-            if (next == seen) {
-                if (live.closed()) {
-                    return;
-                }
-                write(out, ": still here\n\n");
+            if (awaitChange(out, seen) < 0) {
+                return;
             }
+        }
+    }
+
+    /**
+     * The version once it passes {@code seen}; a comment goes out every 15 s meanwhile, so a connection that is gone is
+     * noticed. -1 when the server is stopping.
+     */
+    private long awaitChange(OutputStream out, long seen) throws IOException, InterruptedException {
+        while (true) {
+            long next = live.awaitChange(seen, KEEP_ALIVE_MILLIS);
+            if (live.closed()) {
+                return -1;
+            }
+            if (next != seen) {
+                return next;
+            }
+            write(out, ": still here\n\n");
         }
     }
 

@@ -19,7 +19,7 @@ final class StaticFiles {
     /** Where the webjar keeps uPlot: under its version, which the webjar's own Maven properties name. */
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + uplotVersion() + "/";
     /** The page's own files: every one is named here, and nothing else under {@code web/} is served. */
-    private static final List<String> OWN = List.of("runs.html", "run.html", "compare.html", "sweep.html", "style.css", "icon.svg",
+    private static final List<String> OWN = List.of("page.html", "style.css", "icon.svg",
             "common.js", "chart.js", "diagram.js", "runs.js", "run.js", "compare.js", "sweep.js", "sweep-table.js");
     private static final Map<String, String> UPLOT_FILES = Map.of(
             "uPlot.esm.js", "dist/uPlot.esm.js", "uPlot.min.css", "dist/uPlot.min.css", "LICENSE", "LICENSE");
@@ -80,13 +80,10 @@ final class StaticFiles {
         return true;
     }
 
-    /** A page: the HTML that loads its module, pointing at this build's files. */
-    void page(HttpExchange ex, int status, String name) throws IOException {
-        byte[] body = read("web/" + name);
-        if (body == null) {
-            throw new IllegalStateException("the page " + name + " is missing from the jar");
-        }
-        String html = new String(body, StandardCharsets.UTF_8).replace("\"/static/", "\"/static/" + stamp + "/");
+    /** A page: the one HTML shell, loading the module named {@code page} from this build's files. */
+    void page(HttpExchange ex, int status, String page) throws IOException {
+        String html = new String(read("web/page.html"), StandardCharsets.UTF_8)
+                .replace("\"/static/", "\"/static/" + stamp + "/").replace("PAGE", page);
         Reply.bytes(ex, status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 

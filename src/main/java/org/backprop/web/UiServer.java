@@ -146,26 +146,26 @@ public final class UiServer implements AutoCloseable {
         int n = r.size();
         String first = n == 0 ? "" : r.segment(0);
         switch (first) {
-            case "" -> files.page(ex, 200, "runs.html");
+            case "" -> files.page(ex, 200, "runs");
             case "runs" -> {
                 if (n != 2) {
                     throw BadRequestException.notFound("there is no page " + r.path());
                 }
                 view.events().started(Request.runId(r.segment(1)));
-                files.page(ex, 200, "run.html");
+                files.page(ex, 200, "run");
             }
             case "compare" -> {
                 if (n != 1) {
                     throw BadRequestException.notFound("there is no page " + r.path());
                 }
-                files.page(ex, 200, "compare.html");
+                files.page(ex, 200, "compare");
             }
             case "sweeps" -> {
                 if (n != 2) {
                     throw BadRequestException.notFound("there is no page " + r.path());
                 }
                 sweeps.load(Request.runId(r.segment(1)));
-                files.page(ex, 200, "sweep.html");
+                files.page(ex, 200, "sweep");
             }
             case "static" -> {
                 if (!files.serve(ex, r.segments())) {

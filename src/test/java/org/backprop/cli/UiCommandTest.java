@@ -23,20 +23,22 @@ class UiCommandTest {
         assertFalse(Files.exists(dir.resolve("store.mv.db")));
     }
 
-    @Test
-    void aPortOutOfRangeIsRefused() {
+    private Cli trained() {
         Cli cli = new Cli(dir);
         assertEquals(0, cli.run("train", "-q").exitCode());
-        Cli.Result r = cli.run("ui", "--port", "70000");
+        return cli;
+    }
+
+    @Test
+    void aPortOutOfRangeIsRefused() {
+        Cli.Result r = trained().run("ui", "--port", "70000");
         assertEquals(2, r.exitCode());
         assertEquals("backprop: the port is 70000: give one from 1 to 65535, or 0 for any free port", r.err().strip());
     }
 
     @Test
     void anUnknownHostIsRefused() {
-        Cli cli = new Cli(dir);
-        assertEquals(0, cli.run("train", "-q").exitCode());
-        Cli.Result r = cli.run("ui", "--host", "no-such-host.invalid");
+        Cli.Result r = trained().run("ui", "--host", "no-such-host.invalid");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().startsWith("backprop: --host no-such-host.invalid is not an address of this machine"), r.err());
     }

@@ -88,6 +88,16 @@ class GuardTest {
     }
 
     @Test
+    void aServerOnEveryAddressAnswersToTheMachinesAddressesAndNoOtherName() throws Exception {
+        java.util.Set<String> hosts = UiServer.hosts("0.0.0.0", java.net.InetAddress.getByName("0.0.0.0"), 8123);
+        assertTrue(hosts.containsAll(List.of("127.0.0.1:8123", "localhost:8123", "[::1]:8123")), hosts.toString());
+        assertFalse(hosts.contains("evil.example:8123"));
+        assertTrue(hosts.stream().allMatch(h -> h.endsWith(":8123")), hosts.toString());
+        java.util.Set<String> one = UiServer.hosts("127.0.0.2", java.net.InetAddress.getByName("127.0.0.2"), 9);
+        assertEquals(java.util.Set.of("127.0.0.1:9", "localhost:9", "[::1]:9", "127.0.0.2:9"), one);
+    }
+
+    @Test
     void onlyGetAndHeadAreAnswered() throws Exception {
         for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS")) {
             HttpResponse<String> r = ui.client.method(method, "/api/runs");
