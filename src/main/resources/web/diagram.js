@@ -35,6 +35,7 @@ export function drawGraph(container, run, epoch, overlay, onPickParameter) {
   for (const n of epoch.neurons) neurons.set(n.layer + ':' + n.neuron, n);
   const params = epoch.parameters.rows;
   const weights = params.filter((p) => p.from > 0);
+  const biases = new Map(params.filter((p) => p.from === 0).map((p) => [p.layer + ':' + p.to, p]));
   let largest = 0;
   for (const p of weights) largest = Math.max(largest, Math.abs(Number(overlayValue(p, overlay))));
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'diagram', role: 'img',
@@ -81,7 +82,9 @@ export function drawGraph(container, run, epoch, overlay, onPickParameter) {
       const name = n ? neuronName(n, run) : '';
       g.append(svg('circle', { cx: x, cy: y, r: radius }));
       if (radius >= 14) g.append(svg('text', { x, y: y + 5, 'text-anchor': 'middle', class: 'neuron-name' }, name));
-      const tip = n ? (l === 0 ? name + ' = ' + n.activation : name + ': net ' + n.netInput + ', activation ' + n.activation + ', δ ' + n.delta) : '';
+      const bias = biases.get(l + ':' + (i + 1));
+      const tip = n ? (l === 0 ? name + ' = ' + n.activation : name + ': net ' + n.netInput + ', activation ' + n.activation + ', δ ' + n.delta
+        + (bias ? ', bias ' + bias.name + ' = ' + bias.before : '')) : '';
       g.append(svg('title', null, tip));
       if (showValues && n) {
         // Outputs to the right; in the other layers the top neuron's values above it, the rest below.
