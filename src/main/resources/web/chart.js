@@ -137,6 +137,7 @@ export class Curves {
             }
           });
           u.over.addEventListener('dblclick', () => self.load(null));
+          u.over.addEventListener('mouseleave', () => setTimeout(() => self.showCurrent(), 0));
         }],
       },
     };
@@ -153,7 +154,34 @@ export class Curves {
 
   fit() {
     this.plot.setScale('x', { min: this.xRange()[0], max: this.xRange()[1] });
+    this.showCurrent();
     if (this.o.markName) mark(this.o.markName);
+  }
+
+  // Away from the pointer, the legend shows each line's value nearest the chosen epoch.
+  showCurrent() {
+    const x = this.o.current ? this.o.current() : null;
+    if (x === null || x === undefined || !this.plot || this.plot.cursor.left >= 0) return;
+    const xs = this.plot.data[0];
+    if (!xs.length) return;
+    let lo = 0;
+    let hi = xs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    const at = lo > 0 && Math.abs(xs[lo - 1] - x) <= Math.abs(xs[lo] - x) ? lo - 1 : lo;
+    const idxs = [at];
+    for (let s = 1; s < this.plot.data.length; s++) {
+      const ys = this.plot.data[s];
+      let best = null;
+      for (let d = 0; d < ys.length && best === null; d++) {
+        if (at - d >= 0 && ys[at - d] !== null) best = at - d;
+        else if (at + d < ys.length && ys[at + d] !== null) best = at + d;
+      }
+      idxs.push(best);
+    }
+    this.plot.setLegend({ idxs }, false);
   }
 
   drawMarkers(u) {
@@ -187,7 +215,10 @@ export class Curves {
   }
 
   redrawMarkers() {
-    if (this.plot) this.plot.redraw(false, false);
+    if (this.plot) {
+      this.plot.redraw(false, false);
+      this.showCurrent();
+    }
   }
 
   resize() {

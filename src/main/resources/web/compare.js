@@ -105,6 +105,7 @@ async function start() {
   layout();
   curves = new Curves(document.getElementById('curves'), {
     yLabel: 'total error', log: true, markName: 'compareDrawnMs', markers: () => markers(true),
+    current: () => (c.diff ? chosen + c.runs[0].historyStart : null),
     onPick: c.diff ? (x) => {
       const e = Math.max(0, Math.min(c.diff.rows - 1, x - c.runs[0].historyStart));
       document.getElementById('compare-epoch').value = e;
@@ -125,7 +126,7 @@ async function start() {
     const a = c.runs[0].id;
     const b = c.runs[1].id;
     difference = new Curves(document.getElementById('difference'), {
-      yLabel: 'B − A', log: null, height: 220, markers: () => markers(false), onPick: (e) => {
+      yLabel: 'B − A', log: null, height: 220, markers: () => markers(false), current: () => chosen, onPick: (e) => {
         document.getElementById('compare-epoch').value = e;
         choose(e);
       },

@@ -295,7 +295,7 @@ document.addEventListener('keydown', (e) => {
 function lossCurve() {
   loss = new Curves(document.getElementById('loss'), {
     yLabel: 'total error', log: false, markName: 'curveDrawnMs', onPick: go,
-    markers: () => [{ x: state.epoch, color: '#111', label: 'epoch ' + state.epoch }],
+    markers: () => [{ x: state.epoch, color: '#111', label: 'epoch ' + state.epoch }], current: () => state.epoch,
     fetch: async (from, to, points) => {
       const q = new URLSearchParams({ points });
       if (from !== null) { q.set('from', from); q.set('to', to); }
@@ -314,7 +314,7 @@ function weightCurves() {
   const box = document.getElementById('trajectories');
   trajectories = new Curves(box, {
     yLabel: 'value', log: null, onPick: go, height: 260,
-    markers: () => [{ x: state.epoch, color: '#111' }],
+    markers: () => [{ x: state.epoch, color: '#111' }], current: () => state.epoch,
     fetch: async (from, to, points) => {
       const t = await api('/api/runs/' + id + '/weights?points=' + points);
       if (t.shown === 0) return { lines: [], note: t.lines + ' weights and biases: too many for one line each (download them as CSV or JSON)' };
