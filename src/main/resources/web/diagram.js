@@ -144,5 +144,5 @@ export function drawHeatmaps(container, run, epoch, overlay, onPickWeight) {
   }
   container.append(wrap, el('div', { class: 'legend-row' },
     el('span', { class: 'swatch pos' }), ' positive  ', el('span', { class: 'swatch neg' }), ' negative  ',
-    'each layer ' + run.weightCount + ' weights in all; rows are target neurons, columns source neurons; click a cell for its exact values'));
+    run.weightCount + ' weights in all; in each map the rows are target neurons and the columns source neurons; click a cell for its exact values'));
 }

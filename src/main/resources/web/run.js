@@ -181,7 +181,11 @@ function render(refetch) {
   } else {
     box.append(neuronTable(v), outputTable(v));
   }
-  clear(document.getElementById('updates')).append(parameterTable(v));
+  const updates = document.getElementById('updates');
+  clear(updates).append(parameterTable(v));
+  // A new page of rows starts at its top.
+  if (state.tableOffset !== v.parameters.offset) updates.scrollTop = 0;
+  state.tableOffset = v.parameters.offset;
 }
 
 const SHEET_GROUPS = [
