@@ -9,6 +9,7 @@ import java.util.List;
 import org.backprop.diff.ConfigDifference;
 import org.backprop.diff.EpochDiff;
 import org.backprop.diff.RunDiff;
+import org.backprop.diff.WeightDifference;
 import org.backprop.events.RunStarted;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
@@ -69,14 +70,6 @@ final class DiffCommand implements StoreCommand {
                 + " epochs recorded" + lineage + ")";
     }
 
-    /** The plain statement of whether the runs started alike; a learning-rate comparison needs them to. */
-    static String startStatement(RunDiff diff) {
-        return diff.initialWeightsEqual()
-                ? "initial weights: equal, bit for bit: both runs started from the same point"
-                : "initial weights: NOT equal. The runs did not start from the same weights, so comparing their learning rates is"
-                + " confounded: part of any difference in loss comes from where they started, not from the rate.";
-    }
-
     private static void print(PrintWriter out, RunDiff diff) {
         out.println("A = " + describe(diff.a(), diff.epochsA()));
         out.println("B = " + describe(diff.b(), diff.epochsB()));
@@ -94,7 +87,7 @@ final class DiffCommand implements StoreCommand {
                 out.println("    B: " + d.b());
             }
         }
-        out.println(startStatement(diff));
+        out.println(diff.startStatement());
         out.println("first epoch whose weights differ: " + (diff.firstDivergentEpoch() == null ? "none" : diff.firstDivergentEpoch()));
         out.println("final loss: A " + text(diff.finalLossA()) + ", B " + text(diff.finalLossB())
                 + (diff.finalLossA() != null && diff.finalLossB() != null ? ", B − A " + (diff.finalLossB() - diff.finalLossA()) : ""));
@@ -114,20 +107,9 @@ final class DiffCommand implements StoreCommand {
     static final List<String> EPOCH_COLUMNS = List.of("epoch", "loss_a", "loss_b", "loss_difference", "max_weight_difference", "weights_equal");
 
     private static List<List<Object>> finalRows(RunDiff diff) {
-        org.backprop.model.Parameters a = diff.finalA();
-        org.backprop.model.Parameters b = diff.finalB();
         List<List<Object>> rows = new ArrayList<>();
-        int weights = Math.max(a.weightCount(), b.weightCount());
-        for (int i = 0; i < weights; i++) {
-            Double wa = i < a.weightCount() ? a.weight(i) : null;
-            Double wb = i < b.weightCount() ? b.weight(i) : null;
-            rows.add(Arrays.asList("w" + (i + 1), wa, wb, wa != null && wb != null ? wb - wa : null));
-        }
-        int biases = Math.max(a.biasCount(), b.biasCount());
-        for (int i = 0; i < biases; i++) {
-            Double ba = i < a.biasCount() ? a.bias(i) : null;
-            Double bb = i < b.biasCount() ? b.bias(i) : null;
-            rows.add(Arrays.asList("b" + (i + 1), ba, bb, ba != null && bb != null ? bb - ba : null));
+        for (WeightDifference w : WeightDifference.between(diff.finalA(), diff.finalB())) {
+            rows.add(Arrays.asList(w.name(), w.a(), w.b(), w.difference()));
         }
         return rows;
     }
@@ -153,7 +135,7 @@ final class DiffCommand implements StoreCommand {
             }
             g.writeEndArray();
             g.writeBooleanField("initialWeightsEqual", diff.initialWeightsEqual());
-            g.writeStringField("initialWeights", startStatement(diff));
+            g.writeStringField("initialWeights", diff.startStatement());
             g.writeFieldName("firstDivergentEpoch");
             Tables.writeValue(g, diff.firstDivergentEpoch());
             g.writeFieldName("finalLossA");

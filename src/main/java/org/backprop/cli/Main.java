@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
             "  backprop diff 1 2",
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
+            "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
             "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
@@ -200,6 +201,7 @@ public final class Main implements Runnable {
         m.put("plot", PlotCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("server", ServerCommand.class);
+        m.put("ui", UiCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }

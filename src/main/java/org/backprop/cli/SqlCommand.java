@@ -7,6 +7,7 @@ import java.util.List;
 import org.backprop.events.EventStore;
 import org.backprop.events.QueryRows;
 import org.backprop.events.SqlQuery;
+import org.backprop.table.RowStream;
 import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,7 +64,7 @@ final class SqlCommand implements StoreCommand {
                     store.query(q, new QueryRows() {
                         @Override
                         public void columns(List<String> names) {
-                            stream[0] = RowStream.of(output.format, out, names);
+                            stream[0] = Tables.stream(output.format, out, names);
                         }
 
                         @Override

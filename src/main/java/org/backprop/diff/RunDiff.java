@@ -115,6 +115,33 @@ public final class RunDiff {
         return comparableShapes && a.config().initial().equals(b.config().initial());
     }
 
+    /** The plain statement of whether the runs started alike; a learning-rate comparison needs them to. */
+    public String startStatement() {
+        return startStatement(initialWeightsEqual());
+    }
+
+    /** The statement for runs that did, or did not, start from bit-identical weights. */
+    public static String startStatement(boolean initialWeightsEqual) {
+        return initialWeightsEqual
+                ? "initial weights: equal, bit for bit: both runs started from the same point"
+                : "initial weights: NOT equal. The runs did not start from the same weights, so comparing their learning rates is"
+                + " confounded: part of any difference in loss comes from where they started, not from the rate.";
+    }
+
+    /**
+     * The weights and biases that row {@code epoch} compares, side by side: each run's in force at the start of that
+     * epoch (after its last update for one past its last epoch), read from {@code store}; a run without that epoch has nulls.
+     */
+    public List<WeightDifference> weightsAt(EventStore store, int epoch) {
+        if (epoch < 0 || epoch >= rowCount()) {
+            throw new IllegalArgumentException("the diff of runs " + a.runId() + " and " + b.runId() + " has rows 0 to "
+                    + (rowCount() - 1) + ", not " + epoch);
+        }
+        Parameters pa = epoch < epochsA ? store.parametersAt(a.runId(), epoch) : epoch == epochsA ? finalA : null;
+        Parameters pb = epoch < epochsB ? store.parametersAt(b.runId(), epoch) : epoch == epochsB ? finalB : null;
+        return WeightDifference.between(pa, pb);
+    }
+
     /** The first epoch whose weights in force differ (one past the last epoch for the weights after it), or null when none does. */
     public Integer firstDivergentEpoch() {
         return firstDivergentEpoch;
@@ -168,7 +195,8 @@ public final class RunDiff {
         return Double.isNaN(d) ? null : d;
     }
 
-    static List<ConfigDifference> configurationDifferences(RunConfig a, RunConfig b) {
+    /** How configuration {@code b} differs from {@code a} (names aside), field by field. */
+    public static List<ConfigDifference> configurationDifferences(RunConfig a, RunConfig b) {
         List<ConfigDifference> out = new ArrayList<>();
         Network na = a.network();
         Network nb = b.network();

@@ -44,7 +44,8 @@ final class H2Opening {
     /** Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there. */
     static Opened open(StoreLocation location, StoreAccess access) {
         AtomicReference<StoreLocation> chosen = new AtomicReference<>(location);
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen));
+        boolean watching = access == StoreAccess.WATCH;
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, watching));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
@@ -101,9 +102,9 @@ final class H2Opening {
         return readOnly;
     }
 
-    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen) {
+    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, boolean watching) {
         // Whether the file is opened read-only is decided while this runs; connections are made from the decision.
-        Jdbi jdbi = configured(Jdbi.create(() -> Schema.connect(chosen.get().url(), Schema.APP, Schema.APP_PASSWORD)));
+        Jdbi jdbi = configured(Jdbi.create(() -> connectUser(chosen.get(), watching)));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -135,7 +136,7 @@ final class H2Opening {
         }
         Connection app;
         try {
-            app = connectAppUser(location);
+            app = connectUser(location, access == StoreAccess.WATCH);
         } catch (SQLException e) {
             // A server URL naming a store the server does not have yet: create it there, as a file path would.
             boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
@@ -158,7 +159,7 @@ final class H2Opening {
         if (version < Schema.CURRENT_VERSION) {
             Schema.migrate(location.url());
         }
-        if (access != StoreAccess.READ) {
+        if (access == StoreAccess.CREATE || access == StoreAccess.WRITE) {
             Schema.writeCommitsAtOnce(location.url());
         }
         return app;
@@ -215,8 +216,18 @@ final class H2Opening {
      * another process is creating exists before its users do.
      */
     private static Connection connectAppUser(StoreLocation location) throws SQLException {
+        return connectUser(location, false);
+    }
+
+    /** The application's connection, or with {@code reader} a read-only one of the user that may only select. */
+    private static Connection connectUser(StoreLocation location, boolean reader) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
+                if (reader) {
+                    Connection c = Schema.connect(ifExists(location.url()), Schema.READER, Schema.READER_PASSWORD);
+                    c.setReadOnly(true);
+                    return c;
+                }
                 return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
             } catch (SQLException e) {
                 boolean passing = H2Errors.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
