@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import org.backprop.sweep.RunHistory;
+import org.backprop.events.RunHistory;
 import org.backprop.events.UnknownRunException;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;

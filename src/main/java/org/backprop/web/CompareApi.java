@@ -96,7 +96,8 @@ final class CompareApi {
             g.writeStringField("startStatement", pair != null ? pair.startStatement() : startStatement(started));
             g.writeArrayFieldStart("differences");
             for (RunStarted s : started.subList(1, started.size())) {
-                for (ConfigDifference d : RunDiff.configurationDifferences(first.config(), s.config())) {
+                // Two runs are compared as diff compares them (lined up along a shared history, whose start is not a difference).
+                for (ConfigDifference d : pair != null ? pair.configurationDifferences() : RunDiff.configurationDifferences(first.config(), s.config())) {
                     g.writeStartObject();
                     g.writeNumberField("a", first.runId());
                     g.writeNumberField("b", s.runId());

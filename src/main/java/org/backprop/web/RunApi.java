@@ -22,7 +22,7 @@ import org.backprop.plot.Series;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.replay.ValueNames;
-import org.backprop.sweep.RunHistory;
+import org.backprop.events.RunHistory;
 
 /** The run page's data: the run, one epoch's exact values, its loss curve at any range, and its weights' trajectories. */
 final class RunApi {
