@@ -85,6 +85,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
+            out.flush();
             err.println("backprop: " + e.getMessage());
             if (debugRequested(a)) {
                 e.printStackTrace(err);
@@ -92,6 +93,8 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            // What the command printed before it failed comes first, as it happened.
+            out.flush();
             boolean debug = debugRequested(args);
             if (isOutOfMemory(e)) {
                 return outOfMemory(e, err, debug);
