@@ -19,7 +19,7 @@ final class RunImporter {
 
     static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest) {
         return writer.inTransaction(h -> {
-            RunStarted started = RunStore.insertStart(h, original.config(), null, null, original.createdAt());
+            RunStarted started = RunStore.insertStart(h, original.config(), null, null, original.source(), original.createdAt());
             long id = started.runId();
             BlockRecorder recorder = new BlockRecorder(h, started, 0, RunStore.hashOf(h, id));
             boolean ended = false;

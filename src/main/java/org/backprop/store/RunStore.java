@@ -38,6 +38,7 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
 import org.backprop.events.StoredRun;
 import org.backprop.events.UnknownRunException;
 import org.backprop.model.Activation;
@@ -139,7 +140,7 @@ public final class RunStore implements EventStore {
     }
 
     @Override
-    public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
+    public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
         for (int attempt = 0; ; attempt++) {
             RunStarted[] tried = new RunStarted[1];
             Handle writer = null;
@@ -147,7 +148,7 @@ public final class RunStore implements EventStore {
                 writer = jdbi.open();
                 // The start event and the writer's claim commit together, so the run never looks interrupted.
                 RunStarted started = writer.inTransaction(h -> {
-                    RunStarted s = insertStart(h, config, lineage, sweepId);
+                    RunStarted s = insertStart(h, config, lineage, sweepId, source, Instant.now());
                     tried[0] = s;
                     new WriterLease(s.runId()).acquire(h);
                     return s;
@@ -215,16 +216,12 @@ public final class RunStore implements EventStore {
         return WriterLease.holder(handle, runId).filter(WriterLease.Holder::alive).map(WriterLease.Holder::process);
     }
 
-    private static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId) {
-        return insertStart(writer, config, lineage, sweepId, Instant.now());
-    }
-
-    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, Instant createdAt) {
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
         EventHashes hashes = new EventHashes();
         for (int attempt = 0; ; attempt++) {
             long runId = writer.createQuery("SELECT COALESCE(MAX(run_id), 0) + 1 FROM run_started").mapTo(Long.class).one();
             // Whole microseconds, so the instant reads back from the database exactly as it was hashed.
-            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS));
+            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source);
             String json = CanonicalConfig.json(started);
             byte[] initial = EpochCodec.pack(config.initial());
             byte[] hash = hashes.start(json.getBytes(StandardCharsets.UTF_8), initial);
@@ -328,7 +325,8 @@ public final class RunStore implements EventStore {
         long sweep = rs.getLong("sweep_id");
         Long sweepId = rs.wasNull() ? null : sweep;
         Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
-        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created);
+        // A sheet run's source lives only in its canonical configuration text, which its hash covers.
+        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created, CanonicalConfig.source(rs.getString("config")));
     }
 
     /** The network a run_started row describes: its layers as "2-2-2", its activations as "sigmoid,sigmoid". */
