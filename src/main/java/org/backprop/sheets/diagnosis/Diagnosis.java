@@ -1,0 +1,177 @@
+package org.backprop.sheets.diagnosis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.poi.ss.formula.FormulaParser;
+import org.apache.poi.ss.formula.FormulaType;
+import org.apache.poi.ss.formula.ptg.AreaPtgBase;
+import org.apache.poi.ss.formula.ptg.NumberPtg;
+import org.apache.poi.ss.formula.ptg.IntPtg;
+import org.apache.poi.ss.formula.ptg.Pxg;
+import org.apache.poi.ss.formula.ptg.Ptg;
+import org.apache.poi.ss.formula.ptg.RefPtgBase;
+import org.apache.poi.ss.util.CellAddress;
+import org.apache.poi.ss.util.CellReference;
+import org.apache.poi.xssf.usermodel.XSSFCell;
+import org.apache.poi.xssf.usermodel.XSSFEvaluationWorkbook;
+import org.apache.poi.xssf.usermodel.XSSFRow;
+import org.apache.poi.xssf.usermodel.XSSFSheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.backprop.sheets.Quantity;
+import org.backprop.sheets.check.WrongCell;
+import org.backprop.sheets.find.FoundTable;
+
+/**
+ * Why a wrong cell is wrong, in one sentence drawn from the difference between the references its formula uses and
+ * those its quantity needs ("uses a_h1 where a_h2 belongs"); when they agree, the arithmetic is wrong. The formula is
+ * read with POI's own parser, so every reference, absolute or relative, in any form, is the cell Excel would use.
+ *
+ * @param formula    the formula as written ("=E33*C33+F33*D33"), or null for a typed number
+ * @param references each reference of the formula, in order of appearance, and what it is in the table's terms
+ * @param sentence   the diagnosis
+ */
+public record Diagnosis(String formula, Map<String, String> references, String sentence) {
+
+    /** The diagnosis of {@code wrong} in {@code table} of {@code workbook}. */
+    public static Diagnosis of(XSSFWorkbook workbook, FoundTable table, WrongCell wrong) {
+        int sheetRow = table.firstRow() + wrong.row();
+        XSSFSheet sheet = workbook.getSheetAt(table.sheetIndex());
+        XSSFRow row = sheet.getRow(sheetRow);
+        XSSFCell cell = row == null ? null : row.getCell(table.column(wrong.quantity()));
+        boolean firstRow = wrong.row() == 0;
+        if (cell == null || cell.getCellType() != org.apache.poi.ss.usermodel.CellType.FORMULA) {
+            String what = wrong.shown().isEmpty() && cell == null ? "an empty cell" : wrong.typed() ? "a typed number" : "typed text";
+            return new Diagnosis(null, Map.of(), what + " where a formula belongs");
+        }
+        String formula = cell.getCellFormula();
+        List<Reference> refs = new ArrayList<>();
+        List<Double> numbers = new ArrayList<>();
+        try {
+            Ptg[] ptgs = FormulaParser.parse(formula, XSSFEvaluationWorkbook.create(workbook), FormulaType.CELL, table.sheetIndex(), sheetRow);
+            for (Ptg p : ptgs) {
+                if (p instanceof RefPtgBase ref) {
+                    refs.add(reference(sheet, table, sheetRow, ref.getRow(), ref.getColumn(), !ref.isRowRelative(), !ref.isColRelative(),
+                            p instanceof Pxg x ? x.getSheetName() : null));
+                } else if (p instanceof AreaPtgBase area) {
+                    for (int r = area.getFirstRow(); r <= Math.min(area.getLastRow(), area.getFirstRow() + 50); r++) {
+                        for (int c = area.getFirstColumn(); c <= Math.min(area.getLastColumn(), area.getFirstColumn() + 50); c++) {
+                            refs.add(reference(sheet, table, sheetRow, r, c, !area.isFirstRowRelative(), !area.isFirstColRelative(),
+                                    p instanceof Pxg x ? x.getSheetName() : null));
+                        }
+                    }
+                } else if (p instanceof NumberPtg n) {
+                    numbers.add(n.getValue());
+                } else if (p instanceof IntPtg n) {
+                    numbers.add((double) n.getValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            return new Diagnosis("=" + formula, Map.of(), "the formula cannot be read (" + e.getMessage() + ")");
+        }
+        Map<String, String> meanings = new LinkedHashMap<>();
+        refs.forEach(r -> meanings.putIfAbsent(r.address(), r.meaning()));
+        return new Diagnosis("=" + formula, meanings, sentence(table, wrong, firstRow, refs, numbers));
+    }
+
+    private static Reference reference(XSSFSheet sheet, FoundTable table, int formulaRow, int row, int column, boolean rowAbsolute,
+                                       boolean columnAbsolute, String otherSheet) {
+        String address = (otherSheet != null ? otherSheet + "!" : "") + new CellReference(row, column, rowAbsolute, columnAbsolute).formatAsString();
+        if (otherSheet != null && !otherSheet.equals(sheet.getSheetName())) {
+            return new Reference(address, null, row + 1, -1, row - formulaRow, false, rowAbsolute, "a cell of the sheet '" + otherSheet + "'");
+        }
+        CellAddress rateCell = table.rate() == null ? null : table.rate().cell();
+        if (rateCell != null && rateCell.getRow() == row && rateCell.getColumn() == column) {
+            return new Reference(address, null, row + 1, column, row - formulaRow, true, rowAbsolute, "the learning rate");
+        }
+        Quantity q = table.quantityAt(column);
+        if (q != null && row >= table.firstRow() && row <= table.lastRow()) {
+            int offset = row - formulaRow;
+            return new Reference(address, q, row + 1, column, offset, false, rowAbsolute, offset == 0 ? q.label() : q.label() + " of row " + (row + 1));
+        }
+        XSSFRow r = sheet.getRow(row);
+        XSSFCell c = r == null ? null : r.getCell(column);
+        String content = c == null ? "empty" : switch (c.getCellType()) {
+            case STRING -> "'" + c.getStringCellValue() + "'";
+            case NUMERIC -> "holding " + c.getNumericCellValue();
+            case FORMULA -> "a formula";
+            default -> "empty";
+        };
+        if (q != null && row == table.headerRow()) {
+            return new Reference(address, null, row + 1, column, row - formulaRow, false, rowAbsolute, "the header cell " + content);
+        }
+        return new Reference(address, null, row + 1, column, row - formulaRow, false, rowAbsolute, "a cell outside the table, " + content);
+    }
+
+    private static String sentence(FoundTable table, WrongCell wrong, boolean firstRow, List<Reference> refs, List<Double> numbers) {
+        Quantity q = wrong.quantity();
+        List<Quantity.Need> needs = q.needs(firstRow);
+        List<Quantity.Need> missing = new ArrayList<>();
+        for (Quantity.Need n : needs) {
+            if (refs.stream().noneMatch(r -> r.is(n.quantity(), n.rowOffset()))) {
+                missing.add(n);
+            }
+        }
+        List<Reference> extra = new ArrayList<>();
+        for (Reference r : refs) {
+            boolean needed = r.rate() && q.needsRate(firstRow)
+                    || needs.stream().anyMatch(n -> r.is(n.quantity(), n.rowOffset()));
+            if (!needed && extra.stream().noneMatch(x -> x.address().equals(r.address()))) {
+                extra.add(r);
+            }
+        }
+        boolean rateMissing = q.needsRate(firstRow) && refs.stream().noneMatch(Reference::rate);
+        List<String> findings = new ArrayList<>();
+        if (rateMissing) {
+            CellAddress rateCell = table.rate() == null ? null : table.rate().cell();
+            Reference slid = null;
+            for (Reference r : extra) {
+                // Filled down from a correct first formula, a relative reference to the rate cell slides down its column.
+                if (rateCell != null && !r.rowAnchored() && r.column() == rateCell.getColumn() && r.excelRow() > rateCell.getRow() + 1) {
+                    slid = r;
+                    break;
+                }
+            }
+            if (slid != null) {
+                extra.remove(slid);
+                findings.add("uses " + slid.address() + " (" + slid.meaning() + ") where the learning rate belongs: the reference to the rate cell is not anchored ("
+                        + new CellReference(rateCell.getRow(), rateCell.getColumn(), true, true).formatAsString() + ")");
+            } else if (!numbers.isEmpty()) {
+                findings.add("uses the typed number " + numbers.get(0) + " where the learning rate" + (rateCell == null ? "" : " (" + rateCell + ")") + " belongs");
+            } else {
+                findings.add("does not use the learning rate" + (rateCell == null ? "" : " (" + rateCell + ")"));
+            }
+        }
+        for (Quantity.Need m : missing) {
+            String wanted = name(m);
+            Reference instead = null;
+            for (Reference r : extra) {
+                if (r.quantity() != null && r.quantity().family().equals(m.quantity().family())) {
+                    instead = r;
+                    break;
+                }
+            }
+            if (instead != null) {
+                extra.remove(instead);
+                findings.add(instead.rowOffset() == m.rowOffset() && m.quantity() != instead.quantity()
+                        ? "uses " + instead.quantity().label() + " where " + m.quantity().label() + " belongs"
+                        : "uses " + instead.meaning() + " where " + wanted + " belongs");
+                continue;
+            }
+            Reference sameFamily = refs.stream().filter(r -> r.quantity() != null && r.quantity().family().equals(m.quantity().family())).findFirst().orElse(null);
+            findings.add(sameFamily != null ? "uses " + sameFamily.meaning() + " where " + wanted + " belongs" : "leaves out " + wanted);
+        }
+        for (Reference r : extra) {
+            findings.add("uses " + r.address() + " (" + r.meaning() + "), which " + q.label() + " does not depend on");
+        }
+        if (findings.isEmpty()) {
+            return "its references are right, so the arithmetic is wrong (brackets, signs, operators): expected " + wrong.expected();
+        }
+        return String.join("; ", findings);
+    }
+
+    private static String name(Quantity.Need n) {
+        return n.rowOffset() == 0 ? n.quantity().label() : n.quantity().label() + " of the row before";
+    }
+}

@@ -1,0 +1,205 @@
+package org.backprop.sheets.read;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.apache.poi.EmptyFileException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.util.ZipSecureFile;
+import org.apache.poi.poifs.filesystem.FileMagic;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.backprop.sheets.SheetFileException;
+
+/**
+ * An .xlsx workbook opened for reading only, with what identifies it (its name and SHA-256) and the application that
+ * wrote it. Everything else is refused with one sentence saying what to do: an .xls or .ods (convert it), a
+ * password-protected workbook (remove the password), a corrupt file, and a zip bomb (POI's own inflation limits).
+ */
+public final class SheetFile implements AutoCloseable {
+    /** POI's zip-bomb guard: an entry may expand at most 100 times its compressed size... */
+    private static final double MIN_INFLATE_RATIO = 0.01;
+    /** ...and to at most 200 MB, far beyond any hand-made table. */
+    private static final long MAX_ENTRY_BYTES = 200L << 20;
+
+    static {
+        ZipSecureFile.setMinInflateRatio(MIN_INFLATE_RATIO);
+        ZipSecureFile.setMaxEntrySize(MAX_ENTRY_BYTES);
+    }
+
+    private final Path path;
+    private final String sha256;
+    private final OPCPackage pkg;
+    private final XSSFWorkbook workbook;
+    private final String application;
+
+    private SheetFile(Path path, String sha256, OPCPackage pkg, XSSFWorkbook workbook, String application) {
+        this.path = path;
+        this.sha256 = sha256;
+        this.pkg = pkg;
+        this.workbook = workbook;
+        this.application = application;
+    }
+
+    /** Opens the file, or says in one sentence why it cannot be audited. */
+    public static SheetFile open(Path path) {
+        String name = path.toString();
+        if (Files.isDirectory(path)) {
+            throw new SheetFileException(name + " is a folder: give the .xlsx files in it (e.g. " + path.resolve("*.xlsx") + ")");
+        }
+        FileMagic magic;
+        String sha;
+        try {
+            sha = sha256(path);
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+                magic = FileMagic.valueOf(in);
+            }
+        } catch (NoSuchFileException e) {
+            throw new SheetFileException(name + " does not exist: give the path of an .xlsx workbook", e);
+        } catch (IOException e) {
+            throw new SheetFileException(name + " cannot be read (" + e.getMessage() + "): check that it is a file you may read", e);
+        }
+        if (magic == FileMagic.OLE2) {
+            throw ole2(path);
+        }
+        if (magic != FileMagic.OOXML) {
+            throw new SheetFileException(name + " is not an .xlsx workbook (" + describe(magic) + "): save it from Excel, LibreOffice"
+                    + " or Google Sheets as an Excel workbook (.xlsx) and audit that");
+        }
+        refuseOpenDocument(path);
+        OPCPackage pkg = null;
+        try {
+            pkg = OPCPackage.open(path.toFile(), PackageAccess.READ);
+            XSSFWorkbook workbook = new XSSFWorkbook(pkg);
+            String app = workbook.getProperties().getExtendedProperties().getApplication();
+            return new SheetFile(path, sha, pkg, workbook, app == null ? "" : app.strip());
+        } catch (IOException | org.apache.poi.openxml4j.exceptions.InvalidFormatException | RuntimeException e) {
+            if (pkg != null) {
+                pkg.revert();
+            }
+            if (isZipBomb(e)) {
+                throw new SheetFileException(name + " expands far beyond its size when unpacked (more than " + Math.round(1 / MIN_INFLATE_RATIO)
+                        + " times, the limit POI sets against zip bombs), so it was not read: open it in a spreadsheet program and save it again", e);
+            }
+            throw new SheetFileException(name + " is a corrupt .xlsx workbook (" + firstLine(e) + "): open it in Excel or LibreOffice,"
+                    + " save it again as .xlsx, and audit the copy", e);
+        }
+    }
+
+    private static SheetFileException ole2(Path path) {
+        boolean encrypted;
+        try (POIFSFileSystem fs = new POIFSFileSystem(path.toFile(), true)) {
+            encrypted = fs.getRoot().hasEntry("EncryptionInfo");
+        } catch (IOException | RuntimeException e) {
+            encrypted = false;
+        }
+        if (encrypted) {
+            return new SheetFileException(path + " is password-protected, so its cells cannot be read: open it, remove the password"
+                    + " (Excel: File > Info > Protect Workbook > Encrypt with Password, clear it; LibreOffice: File > Properties > Security),"
+                    + " save, and audit it again");
+        }
+        return new SheetFileException(path + " is an Excel 97-2003 workbook (.xls), which the audit does not read: open it in Excel"
+                + " or LibreOffice and save it as an Excel workbook (.xlsx), then audit the .xlsx");
+    }
+
+    private static void refuseOpenDocument(Path path) {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipEntry mimetype = zip.getEntry("mimetype");
+            if (mimetype != null && mimetype.getSize() < 200) {
+                try (InputStream in = zip.getInputStream(mimetype)) {
+                    String type = new String(in.readNBytes(200), java.nio.charset.StandardCharsets.US_ASCII);
+                    if (type.startsWith("application/vnd.oasis.opendocument")) {
+                        throw new SheetFileException(path + " is an OpenDocument spreadsheet (.ods), which the audit does not read:"
+                                + " open it in LibreOffice and save it as Excel 2007-365 (.xlsx), then audit the .xlsx");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SheetFileException(path + " is a corrupt .xlsx workbook (" + firstLine(e) + "): open it in Excel or LibreOffice,"
+                    + " save it again as .xlsx, and audit the copy", e);
+        }
+    }
+
+    private static String describe(FileMagic magic) {
+        return switch (magic) {
+            case UNKNOWN -> "its first bytes are not those of any spreadsheet";
+            case HTML -> "it is a web page";
+            case XML -> "it is an XML file";
+            case PDF -> "it is a PDF";
+            default -> "it is a " + magic.name().toLowerCase(java.util.Locale.ROOT) + " file";
+        };
+    }
+
+    private static boolean isZipBomb(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("zip bomb")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(Throwable e) {
+        if (e instanceof EmptyFileException) {
+            return "it is empty";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static String sha256(Path path) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(path), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The file's name without its folder, as a start event records it. */
+    public String fileName() {
+        return path.getFileName().toString();
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+
+    public XSSFWorkbook workbook() {
+        return workbook;
+    }
+
+    /** The application docProps/app.xml names ("Microsoft Excel", "LibreOffice/7.3…"), or "" when the file names none. */
+    public String application() {
+        return application;
+    }
+
+    @Override
+    public void close() {
+        // Read-only: revert, so nothing is ever written back into the user's file.
+        pkg.revert();
+    }
+}
