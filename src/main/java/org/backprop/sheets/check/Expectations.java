@@ -18,9 +18,10 @@ import org.backprop.sheets.find.TableGrid;
  */
 public final class Expectations {
     private static final Activation SIGMOID = Activation.SIGMOID;
-    private static final double EPS = Precision.EPSILON;
-    /** An exp and a division each round once more than a product; Excel's EXP may differ from Java's by an ulp or two. */
-    private static final double SIGMOID_ROUNDING = 4 * EPS;
+    /** Each operation's own rounding in the application that computed the sheet (see {@link Precision#ARITHMETIC}). */
+    private static final double EPS = Precision.ARITHMETIC;
+    /** exp, 1 + x and a division: three roundings. */
+    private static final double SIGMOID_ROUNDING = 3 * EPS;
 
     private final TableGrid grid;
     private final double formulaRounding;
