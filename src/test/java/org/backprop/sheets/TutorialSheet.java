@@ -23,9 +23,9 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
  * down, then calculated (by POI's evaluator, as Excel would on saving), with the layout, header spellings, rate label,
  * stored digits and defect each test asks for. The tests' own sheets: nothing here is copied from a real one.
  */
-final class TutorialSheet {
+public final class TutorialSheet {
     /** The mistakes students make, one at a time. */
-    enum Defect {
+    public enum Defect {
         NONE,
         /** The course template's: ∂E/∂w3 and ∂E/∂w4 multiply by a_h1·(1 − a_h1) where a_h2·(1 − a_h2) belongs. */
         TEMPLATE_A_H1,
@@ -48,29 +48,29 @@ final class TutorialSheet {
         "∂E/∂w1", "∂E/∂w2", "∂E/∂w3", "∂E/∂w4", "∂E/∂w5", "∂E/∂w6", "∂E/∂w7", "∂E/∂w8"};
 
     /** One table's layout and content. */
-    static final class Table {
-        String sheet = "Sheet1";
-        int headerRow = 32;          // as Excel numbers rows
-        int firstColumn = 0;         // A
-        String[] headers = TEMPLATE_HEADERS.clone();
-        int rows = 68;
-        double rate = 0.1;
-        double[] weights = {0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55};
-        double[] inputs = {0.05, 0.1};
-        double[] targets = {0.5, 0.5};
-        String rateLabel = "η =";
+    public static final class Table {
+        public String sheet = "Sheet1";
+        public int headerRow = 32;          // as Excel numbers rows
+        public int firstColumn = 0;         // A
+        public String[] headers = TEMPLATE_HEADERS.clone();
+        public int rows = 68;
+        public double rate = 0.1;
+        public double[] weights = {0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55};
+        public double[] inputs = {0.05, 0.1};
+        public double[] targets = {0.5, 0.5};
+        public String rateLabel = "η =";
         /** The label's cell relative to the header: rows above it, and its column (the rate is in the next). */
-        int rateRowsAbove = 1;
-        int rateLabelColumn = 5;     // F, so the rate is in G like the template's
-        boolean rateCell = true;
-        boolean descriptiveRow;
-        boolean stepColumn;
-        boolean legend;
-        Defect defect = Defect.NONE;
+        public int rateRowsAbove = 1;
+        public int rateLabelColumn = 5;     // F, so the rate is in G like the template's
+        public boolean rateCell = true;
+        public boolean descriptiveRow;
+        public boolean stepColumn;
+        public boolean legend;
+        public Defect defect = Defect.NONE;
         int firstDataRow;
         int aH1Column;
 
-        Table with(java.util.function.Consumer<Table> change) {
+        public Table with(java.util.function.Consumer<Table> change) {
             change.accept(this);
             return this;
         }
@@ -82,18 +82,18 @@ final class TutorialSheet {
     private int pastedDigits;
     private final List<String> textSheets = new ArrayList<>();
 
-    static TutorialSheet of(Table... tables) {
+    public static TutorialSheet of(Table... tables) {
         TutorialSheet s = new TutorialSheet();
         s.tables.addAll(List.of(tables));
         return s;
     }
 
-    static Table table() {
+    public static Table table() {
         return new Table();
     }
 
     /** The course template's layout: explanations above, 'η =' in F31 with the rate in G31, the header in row 32, 68 rows. */
-    static Table template(double rate) {
+    public static Table template(double rate) {
         return table().with(t -> {
             t.sheet = "LR = " + rate;
             t.rate = rate;
@@ -102,24 +102,24 @@ final class TutorialSheet {
     }
 
     /** Stores every computed value with {@code digits} significant digits and names {@code application} in docProps/app.xml. */
-    TutorialSheet storedBy(String app, int significantDigits) {
+    public TutorialSheet storedBy(String app, int significantDigits) {
         this.application = app;
         this.digits = significantDigits;
         return this;
     }
 
     /** Replaces every formula by its value typed with {@code significantDigits} digits, as Paste Special > Values of a display does. */
-    TutorialSheet pastedAsValues(int significantDigits) {
+    public TutorialSheet pastedAsValues(int significantDigits) {
         this.pastedDigits = significantDigits;
         return this;
     }
 
-    TutorialSheet withTextSheet(String name) {
+    public TutorialSheet withTextSheet(String name) {
         textSheets.add(name);
         return this;
     }
 
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         try (XSSFWorkbook wb = new XSSFWorkbook()) {
             for (Table t : tables) {
                 XSSFSheet sheet = wb.getSheet(t.sheet) != null ? wb.getSheet(t.sheet) : wb.createSheet(t.sheet);

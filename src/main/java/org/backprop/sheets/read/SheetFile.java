@@ -61,6 +61,9 @@ public final class SheetFile implements AutoCloseable {
         String sha;
         try {
             sha = sha256(path);
+            if (Files.size(path) == 0) {
+                throw new SheetFileException(name + " is empty (0 bytes), not an .xlsx workbook: give the workbook itself");
+            }
             try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
                 magic = FileMagic.valueOf(in);
             }
