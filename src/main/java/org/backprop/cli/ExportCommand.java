@@ -74,6 +74,10 @@ final class ExportCommand implements Callable<Integer> {
                         + replay.started().config().data().sampleCount() + " sample(s): the xlsx sheet is the tutorial's 2-2-2 table with one"
                         + " sample and no biases; use --format csv for this run");
             }
+            if (format == Kind.xlsx && replay.epochCount() > ExactSheetWriter.MAX_EPOCHS) {
+                throw new BadInputException("run " + replay.runId() + " has " + replay.epochCount() + " epochs, more than an .xlsx sheet's "
+                        + ExactSheetWriter.MAX_EPOCHS + " rows: use --format csv, or export a run of at most that many epochs");
+            }
             if (outFile == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 write(runStore, replay, out);

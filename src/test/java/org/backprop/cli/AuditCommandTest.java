@@ -170,6 +170,14 @@ class AuditCommandTest {
             assertEquals("exact", t.get("verdict").asText(), a.out());
             assertEquals(t.get("finalErrorExact").asDouble(), t.get("finalErrorSheet").asDouble());
         }
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(Files.newInputStream(dir.resolve("run1.xlsx")))) {
+            var sheet = wb.getSheetAt(0);
+            assertEquals("LR = 0.1", sheet.getSheetName());
+            assertEquals("η =", sheet.getRow(2).getCell(5).getStringCellValue());
+            assertEquals("E34-$G$3*X34", sheet.getRow(34).getCell(4).getCellFormula(), "updates refer to the rate cell absolutely");
+            assertEquals(0.15, sheet.getRow(5).getCell(4).getNumericCellValue(), "the initial weights are typed in");
+            assertEquals(1, sheet.getDrawingPatriarch().getCharts().size(), "a loss chart beside the table");
+        }
         Cli.Result csv = cli.run("export", "1", "--format", "xlsx");
         assertEquals(2, csv.exitCode());
         assertTrue(csv.err().contains("give --out FILE.xlsx"), csv.err());

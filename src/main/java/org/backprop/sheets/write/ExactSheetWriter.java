@@ -5,7 +5,18 @@ import java.io.OutputStream;
 import java.util.function.Consumer;
 import org.apache.poi.ss.usermodel.CellStyle;
 import org.apache.poi.ss.usermodel.Font;
+import org.apache.poi.ss.util.CellRangeAddress;
 import org.apache.poi.ss.util.CellReference;
+import org.apache.poi.xddf.usermodel.chart.AxisCrosses;
+import org.apache.poi.xddf.usermodel.chart.AxisPosition;
+import org.apache.poi.xddf.usermodel.chart.ChartTypes;
+import org.apache.poi.xddf.usermodel.chart.MarkerStyle;
+import org.apache.poi.xddf.usermodel.chart.XDDFCategoryAxis;
+import org.apache.poi.xddf.usermodel.chart.XDDFDataSourcesFactory;
+import org.apache.poi.xddf.usermodel.chart.XDDFLineChartData;
+import org.apache.poi.xddf.usermodel.chart.XDDFValueAxis;
+import org.apache.poi.xssf.usermodel.XSSFChart;
+import org.apache.poi.xssf.usermodel.XSSFDrawing;
 import org.apache.poi.xssf.usermodel.XSSFCell;
 import org.apache.poi.xssf.usermodel.XSSFRow;
 import org.apache.poi.xssf.usermodel.XSSFSheet;
@@ -34,6 +45,9 @@ public final class ExactSheetWriter {
 
     private ExactSheetWriter() {
     }
+
+    /** An .xlsx sheet has 1,048,576 rows; the table starts below its header. */
+    public static final int MAX_EPOCHS = 1_048_576 - HEADER_ROW - 1;
 
     /** Whether a run has the sheet's shape: 2-2-2, one sample, no biases. */
     public static boolean fits(RunConfig config) {
@@ -70,9 +84,37 @@ public final class ExactSheetWriter {
             }
             int[] row = {HEADER_ROW + 1};
             epochs.accept(e -> writeRow(sheet, c, e, row[0]++));
+            if (epochCount > 1) {
+                lossChart(sheet, HEADER_ROW + 1, row[0] - 1);
+            }
             wb.setForceFormulaRecalculation(false);
             wb.write(out);
         }
+    }
+
+    /** E_total per epoch, beside the table: it reads the E_tot column, so it follows a recalculation. */
+    private static void lossChart(XSSFSheet sheet, int firstRow, int lastRow) {
+        XSSFDrawing drawing = sheet.createDrawingPatriarch();
+        int left = HEADERS.length + 1;
+        XSSFChart chart = drawing.createChart(drawing.createAnchor(0, 0, 0, 0, left, HEADER_ROW, left + 10, HEADER_ROW + 22));
+        chart.setTitleText("E_tot per epoch");
+        chart.setTitleOverlay(false);
+        XDDFCategoryAxis epochs = chart.createCategoryAxis(AxisPosition.BOTTOM);
+        epochs.setTitle("epoch");
+        XDDFValueAxis loss = chart.createValueAxis(AxisPosition.LEFT);
+        loss.setTitle("E_tot");
+        loss.setCrosses(AxisCrosses.AUTO_ZERO);
+        Integer[] numbers = new Integer[lastRow - firstRow + 1];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = i;
+        }
+        XDDFLineChartData data = (XDDFLineChartData) chart.createData(ChartTypes.LINE, epochs, loss);
+        XDDFLineChartData.Series series = (XDDFLineChartData.Series) data.addSeries(XDDFDataSourcesFactory.fromArray(numbers),
+                XDDFDataSourcesFactory.fromNumericCellRange(sheet, new CellRangeAddress(firstRow, lastRow, column(Quantity.E_TOT), column(Quantity.E_TOT))));
+        series.setTitle("E_tot", null);
+        series.setSmooth(false);
+        series.setMarkerStyle(MarkerStyle.NONE);
+        chart.plot(data);
     }
 
     private static String sheetName(double rate) {
