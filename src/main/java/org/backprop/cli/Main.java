@@ -113,6 +113,7 @@ public final class Main implements Runnable {
         m.put("audit", AuditCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("server", ServerCommand.class);
+        m.put("warm-up", WarmUpCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }
