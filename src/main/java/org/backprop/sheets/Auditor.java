@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.poi.xssf.usermodel.XSSFSheet;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.backprop.sheets.check.ExactRun;
 import org.backprop.sheets.check.Precision;
 import org.backprop.sheets.check.TableCheck;
@@ -14,6 +12,7 @@ import org.backprop.sheets.diagnosis.Diagnosis;
 import org.backprop.sheets.find.FoundTable;
 import org.backprop.sheets.find.TableFinder;
 import org.backprop.sheets.find.TableGrid;
+import org.backprop.sheets.read.SheetCells;
 import org.backprop.sheets.read.SheetFile;
 
 /**
@@ -42,11 +41,7 @@ public final class Auditor {
     }
 
     FileAudit audit(SheetFile file) {
-        XSSFWorkbook wb = file.workbook();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < wb.getNumberOfSheets(); i++) {
-            names.add(wb.getSheetName(i));
-        }
+        List<String> names = file.sheets().stream().map(SheetCells::name).toList();
         for (String wanted : sheets) {
             if (!names.contains(wanted)) {
                 throw new SheetFileException(file.path() + " has no sheet '" + wanted + "': its sheets are " + quoted(names) + "; give one of them to --sheet");
@@ -54,17 +49,16 @@ public final class Auditor {
         }
         List<TableAudit> tables = new ArrayList<>();
         List<String> without = new ArrayList<>();
-        for (int i = 0; i < wb.getNumberOfSheets(); i++) {
-            XSSFSheet sheet = wb.getSheetAt(i);
-            if (!sheets.isEmpty() && !sheets.contains(sheet.getSheetName())) {
+        for (SheetCells sheet : file.sheets()) {
+            if (!sheets.isEmpty() && !sheets.contains(sheet.name())) {
                 continue;
             }
-            List<FoundTable> found = TableFinder.find(sheet, i, fallbackRate);
+            List<FoundTable> found = TableFinder.find(sheet, fallbackRate);
             if (found.isEmpty()) {
-                without.add(sheet.getSheetName());
+                without.add(sheet.name());
             }
             for (FoundTable t : found) {
-                tables.add(audit(wb, t, file.application()));
+                tables.add(audit(file, sheet, t));
             }
         }
         if (tables.isEmpty()) {
@@ -79,14 +73,14 @@ public final class Auditor {
         return String.join(", ", names.stream().map(n -> "'" + n + "'").toList());
     }
 
-    static TableAudit audit(XSSFWorkbook wb, FoundTable table, String application) {
+    static TableAudit audit(SheetFile file, SheetCells sheet, FoundTable table) {
         String reason = notAuditable(table);
         if (reason != null) {
             return new TableAudit(table, Verdict.NOT_AUDITABLE, reason, null, null, null, null);
         }
-        Precision precision = Precision.of(table.grid(), application);
+        Precision precision = Precision.of(table.grid(), file.application());
         TableCheck check = TableCheck.of(table, precision);
-        Diagnosis diagnosis = check.wrong() == null ? null : Diagnosis.of(wb, table, check.wrong());
+        Diagnosis diagnosis = check.wrong() == null ? null : Diagnosis.of(file.formulas(), sheet, table, check.wrong());
         ExactRun exact = ExactRun.of(ExactRun.config(table.sheet() + "!" + table.position(), table.grid(), table.rate().value()), table.grid());
         Verdict verdict = check.wrong() != null ? Verdict.DEFECTIVE : check.exact() ? Verdict.EXACT : Verdict.WITHIN_PRECISION;
         return new TableAudit(table, verdict, null, precision, check, diagnosis, exact);

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.poi.ss.formula.FormulaParser;
-import org.apache.poi.ss.formula.FormulaType;
 import org.apache.poi.ss.formula.ptg.AreaPtgBase;
 import org.apache.poi.ss.formula.ptg.NumberPtg;
 import org.apache.poi.ss.formula.ptg.IntPtg;
@@ -14,11 +12,9 @@ import org.apache.poi.ss.formula.ptg.Ptg;
 import org.apache.poi.ss.formula.ptg.RefPtgBase;
 import org.apache.poi.ss.util.CellAddress;
 import org.apache.poi.ss.util.CellReference;
-import org.apache.poi.xssf.usermodel.XSSFCell;
-import org.apache.poi.xssf.usermodel.XSSFEvaluationWorkbook;
-import org.apache.poi.xssf.usermodel.XSSFRow;
-import org.apache.poi.xssf.usermodel.XSSFSheet;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.backprop.sheets.read.Cell;
+import org.backprop.sheets.read.SheetCells;
+import org.backprop.sheets.read.SheetFormulas;
 import org.backprop.sheets.Quantity;
 import org.backprop.sheets.check.WrongCell;
 import org.backprop.sheets.find.FoundTable;
@@ -34,23 +30,21 @@ import org.backprop.sheets.find.FoundTable;
  */
 public record Diagnosis(String formula, Map<String, String> references, String sentence) {
 
-    /** The diagnosis of {@code wrong} in {@code table} of {@code workbook}. */
-    public static Diagnosis of(XSSFWorkbook workbook, FoundTable table, WrongCell wrong) {
+    /** The diagnosis of {@code wrong} in {@code table} on {@code sheet}, its formula read by {@code formulas}. */
+    public static Diagnosis of(SheetFormulas formulas, SheetCells sheet, FoundTable table, WrongCell wrong) {
         int sheetRow = table.firstRow() + wrong.row();
-        XSSFSheet sheet = workbook.getSheetAt(table.sheetIndex());
-        XSSFRow row = sheet.getRow(sheetRow);
-        XSSFCell cell = row == null ? null : row.getCell(table.column(wrong.quantity()));
+        Cell cell = sheet.cell(sheetRow, table.column(wrong.quantity()));
         boolean firstRow = wrong.row() == 0;
-        if (cell == null || cell.getCellType() != org.apache.poi.ss.usermodel.CellType.FORMULA) {
-            String what = wrong.shown().isEmpty() && cell == null ? "an empty cell" : wrong.typed() ? "a typed number" : "typed text";
+        if (cell == null || !cell.isFormula()) {
+            String what = cell == null || cell.kind() == Cell.Kind.BLANK ? "an empty cell" : wrong.typed() ? "a typed number" : "typed text";
             return new Diagnosis(null, Map.of(), what + " where a formula belongs");
         }
-        String formula = cell.getCellFormula();
+        String formula;
         List<Reference> refs = new ArrayList<>();
         List<Double> numbers = new ArrayList<>();
         try {
-            Ptg[] ptgs = FormulaParser.parse(formula, XSSFEvaluationWorkbook.create(workbook), FormulaType.CELL, table.sheetIndex(), sheetRow);
-            for (Ptg p : ptgs) {
+            formula = formulas.text(sheet, cell);
+            for (Ptg p : formulas.tokens(sheet, cell)) {
                 if (p instanceof RefPtgBase ref) {
                     refs.add(reference(sheet, table, sheetRow, ref.getRow(), ref.getColumn(), !ref.isRowRelative(), !ref.isColRelative(),
                             p instanceof Pxg x ? x.getSheetName() : null));
@@ -68,17 +62,17 @@ public record Diagnosis(String formula, Map<String, String> references, String s
                 }
             }
         } catch (RuntimeException e) {
-            return new Diagnosis("=" + formula, Map.of(), "the formula cannot be read (" + e.getMessage() + ")");
+            return new Diagnosis(cell.formula() == null ? null : "=" + cell.formula(), Map.of(), "the formula cannot be read (" + e.getMessage() + ")");
         }
         Map<String, String> meanings = new LinkedHashMap<>();
         refs.forEach(r -> meanings.putIfAbsent(r.address(), r.meaning()));
-        return new Diagnosis("=" + formula, meanings, sentence(table, wrong, firstRow, refs, numbers));
+        return new Diagnosis(formula, meanings, sentence(table, wrong, firstRow, refs, numbers));
     }
 
-    private static Reference reference(XSSFSheet sheet, FoundTable table, int formulaRow, int row, int column, boolean rowAbsolute,
+    private static Reference reference(SheetCells sheet, FoundTable table, int formulaRow, int row, int column, boolean rowAbsolute,
                                        boolean columnAbsolute, String otherSheet) {
         String address = (otherSheet != null ? otherSheet + "!" : "") + new CellReference(row, column, rowAbsolute, columnAbsolute).formatAsString();
-        if (otherSheet != null && !otherSheet.equals(sheet.getSheetName())) {
+        if (otherSheet != null && !otherSheet.equals(sheet.name())) {
             return new Reference(address, null, row + 1, -1, row - formulaRow, false, rowAbsolute, "a cell of the sheet '" + otherSheet + "'");
         }
         CellAddress rateCell = table.rate() == null ? null : table.rate().cell();
@@ -90,13 +84,12 @@ public record Diagnosis(String formula, Map<String, String> references, String s
             int offset = row - formulaRow;
             return new Reference(address, q, row + 1, column, offset, false, rowAbsolute, offset == 0 ? q.label() : q.label() + " of row " + (row + 1));
         }
-        XSSFRow r = sheet.getRow(row);
-        XSSFCell c = r == null ? null : r.getCell(column);
-        String content = c == null ? "empty" : switch (c.getCellType()) {
-            case STRING -> "'" + c.getStringCellValue() + "'";
-            case NUMERIC -> "holding " + c.getNumericCellValue();
-            case FORMULA -> "a formula";
-            default -> "empty";
+        Cell c = sheet.cell(row, column);
+        String content = c == null ? "empty" : c.isFormula() ? "a formula" : switch (c.kind()) {
+            case STRING -> "'" + c.raw() + "'";
+            case NUMBER -> "holding " + c.raw();
+            case BOOLEAN, ERROR -> "holding " + c.raw();
+            case BLANK -> "empty";
         };
         if (q != null && row == table.headerRow()) {
             return new Reference(address, null, row + 1, column, row - formulaRow, false, rowAbsolute, "the header cell " + content);

@@ -5,14 +5,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.poi.ss.usermodel.CellType;
-import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.ss.util.CellAddress;
-import org.apache.poi.xssf.usermodel.XSSFCell;
-import org.apache.poi.xssf.usermodel.XSSFRow;
-import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.backprop.sheets.HeaderNames;
 import org.backprop.sheets.Quantity;
+import org.backprop.sheets.read.Cell;
+import org.backprop.sheets.read.SheetCells;
 
 /**
  * Finds the tables on a sheet: a header row naming most of the 31 quantities in one run of neighbouring cells
@@ -29,15 +26,11 @@ public final class TableFinder {
     }
 
     /** Every table on the sheet, top to bottom; {@code fallbackRate} (NaN when none) serves a table that states no rate. */
-    public static List<FoundTable> find(XSSFSheet sheet, int sheetIndex, double fallbackRate) {
+    public static List<FoundTable> find(SheetCells sheet, double fallbackRate) {
         List<int[]> headers = new ArrayList<>();
         List<Integer> headerRows = new ArrayList<>();
-        for (int r = sheet.getFirstRowNum(); r >= 0 && r <= sheet.getLastRowNum(); r++) {
-            XSSFRow row = sheet.getRow(r);
-            if (row == null) {
-                continue;
-            }
-            for (int[] columns : headerRuns(row)) {
+        for (int r : sheet.rowNumbers()) {
+            for (int[] columns : headerRuns(sheet.row(r))) {
                 headers.add(columns);
                 headerRows.add(r);
             }
@@ -48,33 +41,31 @@ public final class TableFinder {
             int[] columns = headers.get(h);
             int headerRow = headerRows.get(h);
             int first = headerRow + 1;
-            if (isDescriptive(sheet.getRow(first), columns)) {
+            if (isDescriptive(sheet, first, columns)) {
                 first++;
             }
             int last = first - 1;
-            for (int r = first; r <= sheet.getLastRowNum(); r++) {
-                XSSFRow row = sheet.getRow(r);
-                if (row == null || isEmpty(row, columns) || headerRows.contains(r)) {
+            for (int r = first; r <= sheet.lastRow(); r++) {
+                if (isEmpty(sheet, r, columns) || headerRows.contains(r)) {
                     break;
                 }
                 last = r;
             }
             LearningRate rate = rate(sheet, headerRow, previousEnd, columns, fallbackRate);
-            tables.add(new FoundTable(sheet.getSheetName(), sheetIndex, headerRow, columns, first, last, grid(sheet, columns, first, last), rate));
+            tables.add(new FoundTable(sheet.name(), sheet.index(), headerRow, columns, first, last, grid(sheet, columns, first, last), rate));
             previousEnd = Math.max(previousEnd, last);
         }
         return tables;
     }
 
     /** The runs of header names in one row: for each, the column of every quantity it names (-1 for the others). */
-    static List<int[]> headerRuns(XSSFRow row) {
+    static List<int[]> headerRuns(List<Cell> row) {
         TreeMap<Integer, Quantity> named = new TreeMap<>();
-        for (var cell : row) {
-            XSSFCell c = (XSSFCell) cell;
-            if (c.getCellType() == CellType.STRING) {
-                Quantity q = HeaderNames.quantity(c.getStringCellValue());
+        for (Cell c : row) {
+            if (c.text() != null) {
+                Quantity q = HeaderNames.quantity(c.text());
                 if (q != null) {
-                    named.put(c.getColumnIndex(), q);
+                    named.put(c.column(), q);
                 }
             }
         }
@@ -115,79 +106,65 @@ public final class TableFinder {
     }
 
     /** A row of text under the header (units, explanations) with no number in the table's columns. */
-    private static boolean isDescriptive(XSSFRow row, int[] columns) {
-        if (row == null) {
-            return false;
-        }
+    private static boolean isDescriptive(SheetCells sheet, int row, int[] columns) {
         boolean text = false;
         for (int c : columns) {
-            XSSFCell cell = c < 0 ? null : row.getCell(c);
+            Cell cell = c < 0 ? null : sheet.cell(row, c);
             if (cell == null) {
                 continue;
             }
-            CellType t = cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
-            if (t == CellType.NUMERIC) {
+            if (cell.isNumber()) {
                 return false;
             }
-            text |= t == CellType.STRING && !cell.getStringCellValue().isBlank();
+            text |= cell.text() != null && !cell.text().isBlank();
         }
         return text;
     }
 
-    private static boolean isEmpty(XSSFRow row, int[] columns) {
+    private static boolean isEmpty(SheetCells sheet, int row, int[] columns) {
         for (int c : columns) {
-            XSSFCell cell = c < 0 ? null : row.getCell(c);
-            if (cell != null && cell.getCellType() != CellType.BLANK
-                    && !(cell.getCellType() == CellType.STRING && cell.getStringCellValue().isBlank())) {
+            Cell cell = c < 0 ? null : sheet.cell(row, c);
+            if (cell != null && (cell.isFormula() || cell.kind() != Cell.Kind.BLANK && !(cell.text() != null && cell.text().isBlank()))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static TableGrid grid(XSSFSheet sheet, int[] columns, int first, int last) {
+    private static TableGrid grid(SheetCells sheet, int[] columns, int first, int last) {
         TableGrid grid = new TableGrid(Math.max(0, last - first + 1));
         for (int r = first; r <= last; r++) {
             int i = r - first;
             grid.sheetRow(i, r);
-            XSSFRow row = sheet.getRow(r);
             for (Quantity q : Quantity.values()) {
                 int c = columns[q.ordinal()];
-                XSSFCell cell = c < 0 || row == null ? null : row.getCell(c);
-                read(grid, i, q, cell);
+                read(grid, i, q, c < 0 ? null : sheet.cell(r, c));
             }
         }
         return grid;
     }
 
-    private static void read(TableGrid grid, int row, Quantity q, XSSFCell cell) {
+    private static void read(TableGrid grid, int row, Quantity q, Cell cell) {
         if (cell == null) {
             grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, "");
             return;
         }
-        boolean formula = cell.getCellType() == CellType.FORMULA;
-        CellType type = formula ? cell.getCachedFormulaResultType() : cell.getCellType();
-        String raw = cell.getCTCell().isSetV() ? cell.getCTCell().getV() : null;
-        switch (type) {
-            case NUMERIC -> {
-                if (raw == null) {
-                    grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, formula ? "(a formula without a cached value)" : "");
-                } else {
-                    grid.set(row, q, cell.getNumericCellValue(), formula ? TableGrid.FORMULA : TableGrid.TYPED, significantDigits(raw), null);
+        boolean formula = cell.isFormula();
+        switch (cell.kind()) {
+            case NUMBER -> {
+                double v;
+                try {
+                    v = cell.number();
+                } catch (NumberFormatException e) {
+                    grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, cell.raw());
+                    return;
                 }
+                grid.set(row, q, v, formula ? TableGrid.FORMULA : TableGrid.TYPED, significantDigits(cell.raw()), null);
             }
-            case STRING -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, "'" + cell.getStringCellValue() + "'");
-            case ERROR -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, errorText(cell));
-            case BOOLEAN -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, Boolean.toString(cell.getBooleanCellValue()).toUpperCase());
-            default -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, "");
-        }
-    }
-
-    private static String errorText(XSSFCell cell) {
-        try {
-            return FormulaError.forInt(cell.getErrorCellValue()).getString();
-        } catch (RuntimeException e) {
-            return "#ERROR";
+            case STRING -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, "'" + cell.raw() + "'");
+            case ERROR -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, cell.raw() == null ? "#ERROR" : cell.raw());
+            case BOOLEAN -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, "1".equals(cell.raw()) ? "TRUE" : "FALSE");
+            case BLANK -> grid.set(row, q, Double.NaN, TableGrid.NOT_A_NUMBER, 0, formula ? "(a formula without a cached value)" : "");
         }
     }
 
@@ -215,7 +192,7 @@ public final class TableFinder {
     }
 
     /** The rate from a labelled cell above the table (nearest first), else from the sheet's name, else the fallback. */
-    private static LearningRate rate(XSSFSheet sheet, int headerRow, int previousEnd, int[] columns, double fallbackRate) {
+    private static LearningRate rate(SheetCells sheet, int headerRow, int previousEnd, int[] columns, double fallbackRate) {
         int left = Integer.MAX_VALUE;
         int right = -1;
         for (int c : columns) {
@@ -225,55 +202,55 @@ public final class TableFinder {
             }
         }
         for (int r = headerRow - 1; r > previousEnd && r >= 0; r--) {
-            XSSFRow row = sheet.getRow(r);
-            if (row == null) {
-                continue;
-            }
             LearningRate best = null;
             int bestDistance = Integer.MAX_VALUE;
-            for (var cell : row) {
-                XSSFCell c = (XSSFCell) cell;
-                if (c.getCellType() != CellType.STRING || !HeaderNames.isRateLabel(c.getStringCellValue())) {
+            for (Cell label : sheet.row(r)) {
+                if (label.text() == null || !HeaderNames.isRateLabel(label.text())) {
                     continue;
                 }
-                XSSFCell value = valueBeside(sheet, row, c);
-                int col = c.getColumnIndex();
+                Cell value = valueBeside(sheet, label);
+                int col = label.column();
                 int distance = col < left ? left - col : col > right ? col - right : 0;
                 if (value != null && distance < bestDistance) {
                     bestDistance = distance;
-                    String raw = value.getCTCell().getV();
-                    best = new LearningRate(value.getNumericCellValue(), "cell " + value.getReference() + ", labelled '"
-                            + c.getStringCellValue().strip() + "'", new CellAddress(value),
-                            value.getCellType() == CellType.FORMULA ? significantDigits(raw) : 0);
+                    CellAddress at = new CellAddress(value.row(), value.column());
+                    best = new LearningRate(value.number(), "cell " + at.formatAsString() + ", labelled '" + label.text().strip() + "'", at,
+                            value.isFormula() ? significantDigits(value.raw()) : 0);
                 }
             }
             if (best != null) {
                 return best;
             }
         }
-        double named = HeaderNames.rateInSheetName(sheet.getSheetName());
+        double named = HeaderNames.rateInSheetName(sheet.name());
         if (!Double.isNaN(named)) {
-            return new LearningRate(named, "the sheet's name '" + sheet.getSheetName() + "'", null, 0);
+            return new LearningRate(named, "the sheet's name '" + sheet.name() + "'", null, 0);
         }
         return Double.isNaN(fallbackRate) ? null : new LearningRate(fallbackRate, "--lr", null, 0);
     }
 
     /** The number a label labels: the first filled cell within four columns to its right, else the cell below it. */
-    private static XSSFCell valueBeside(XSSFSheet sheet, XSSFRow row, XSSFCell label) {
-        for (int c = label.getColumnIndex() + 1; c <= label.getColumnIndex() + 4; c++) {
-            XSSFCell cell = row.getCell(c);
-            if (cell == null || cell.getCellType() == CellType.BLANK) {
+    private static Cell valueBeside(SheetCells sheet, Cell label) {
+        for (int c = label.column() + 1; c <= label.column() + 4; c++) {
+            Cell cell = sheet.cell(label.row(), c);
+            if (cell == null || cell.kind() == Cell.Kind.BLANK && !cell.isFormula()) {
                 continue;
             }
             return isNumber(cell) ? cell : null;
         }
-        XSSFRow below = sheet.getRow(row.getRowNum() + 1);
-        XSSFCell cell = below == null ? null : below.getCell(label.getColumnIndex());
-        return cell != null && isNumber(cell) ? cell : null;
+        Cell below = sheet.cell(label.row() + 1, label.column());
+        return below != null && isNumber(below) ? below : null;
     }
 
-    private static boolean isNumber(XSSFCell cell) {
-        CellType t = cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
-        return t == CellType.NUMERIC && cell.getCTCell().isSetV();
+    private static boolean isNumber(Cell cell) {
+        if (!cell.isNumber()) {
+            return false;
+        }
+        try {
+            cell.number();
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

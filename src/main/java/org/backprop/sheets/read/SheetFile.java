@@ -18,12 +18,24 @@ import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.poifs.filesystem.FileMagic;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
+import org.apache.poi.openxml4j.opc.PackagePart;
+import org.apache.poi.openxml4j.opc.PackageRelationship;
+import org.apache.poi.openxml4j.opc.PackageRelationshipTypes;
+import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
+import org.apache.poi.xssf.eventusermodel.XSSFReader;
+import org.apache.poi.xssf.model.SharedStrings;
+import org.xml.sax.SAXException;
 import org.backprop.sheets.SheetFileException;
 
 /**
- * An .xlsx workbook opened for reading only, with what identifies it (its name and SHA-256) and the application that
- * wrote it. Everything else is refused with one sentence saying what to do: an .xls or .ods (convert it), a
+ * An .xlsx workbook read once, whole, through POI's package and streaming readers: every sheet's cells with their
+ * stored digits and formulas, what identifies the file (its name and SHA-256) and the application that wrote it. Everything else is refused with one sentence saying what to do: an .xls or .ods (convert it), a
  * password-protected workbook (remove the password), a corrupt file, and a zip bomb (POI's own inflation limits).
  */
 public final class SheetFile implements AutoCloseable {
@@ -40,14 +52,16 @@ public final class SheetFile implements AutoCloseable {
     private final Path path;
     private final String sha256;
     private final OPCPackage pkg;
-    private final XSSFWorkbook workbook;
+    private final List<SheetCells> sheets;
+    private final SheetFormulas formulas;
     private final String application;
 
-    private SheetFile(Path path, String sha256, OPCPackage pkg, XSSFWorkbook workbook, String application) {
+    private SheetFile(Path path, String sha256, OPCPackage pkg, List<SheetCells> sheets, String application) {
         this.path = path;
         this.sha256 = sha256;
         this.pkg = pkg;
-        this.workbook = workbook;
+        this.sheets = List.copyOf(sheets);
+        this.formulas = new SheetFormulas(sheets.stream().map(SheetCells::name).toList());
         this.application = application;
     }
 
@@ -83,10 +97,17 @@ public final class SheetFile implements AutoCloseable {
         OPCPackage pkg = null;
         try {
             pkg = OPCPackage.open(path.toFile(), PackageAccess.READ);
-            XSSFWorkbook workbook = new XSSFWorkbook(pkg);
-            String app = workbook.getProperties().getExtendedProperties().getApplication();
-            return new SheetFile(path, sha, pkg, workbook, app == null ? "" : app.strip());
-        } catch (IOException | org.apache.poi.openxml4j.exceptions.InvalidFormatException | RuntimeException e) {
+            XSSFReader reader = new XSSFReader(pkg);
+            SharedStrings strings = new ReadOnlySharedStringsTable(pkg);
+            List<SheetCells> sheets = new ArrayList<>();
+            XSSFReader.SheetIterator it = (XSSFReader.SheetIterator) reader.getSheetsData();
+            while (it.hasNext()) {
+                try (InputStream in = it.next()) {
+                    sheets.add(SheetXml.read(in, it.getSheetName(), sheets.size(), strings));
+                }
+            }
+            return new SheetFile(path, sha, pkg, sheets, application(pkg));
+        } catch (IOException | OpenXML4JException | SAXException | RuntimeException e) {
             if (pkg != null) {
                 pkg.revert();
             }
@@ -97,6 +118,27 @@ public final class SheetFile implements AutoCloseable {
             throw new SheetFileException(name + " is a corrupt .xlsx workbook (" + firstLine(e) + "): open it in Excel or LibreOffice,"
                     + " save it again as .xlsx, and audit the copy", e);
         }
+    }
+
+    /** The Application docProps/app.xml names, or "". */
+    private static String application(OPCPackage pkg) throws IOException {
+        for (PackageRelationship rel : pkg.getRelationshipsByType(PackageRelationshipTypes.EXTENDED_PROPERTIES)) {
+            PackagePart part = pkg.getPart(rel);
+            if (part == null) {
+                continue;
+            }
+            try (InputStream in = part.getInputStream()) {
+                XMLStreamReader x = SheetXml.factory().createXMLStreamReader(in);
+                while (x.hasNext()) {
+                    if (x.next() == XMLStreamConstants.START_ELEMENT && x.getLocalName().equals("Application")) {
+                        return x.getElementText().strip();
+                    }
+                }
+            } catch (XMLStreamException e) {
+                return "";
+            }
+        }
+        return "";
     }
 
     private static SheetFileException ole2(Path path) {
@@ -191,8 +233,14 @@ public final class SheetFile implements AutoCloseable {
         return sha256;
     }
 
-    public XSSFWorkbook workbook() {
-        return workbook;
+    /** Every sheet, in the workbook's order. */
+    public List<SheetCells> sheets() {
+        return sheets;
+    }
+
+    /** Reads the formulas of this workbook's cells with POI's parser. */
+    public SheetFormulas formulas() {
+        return formulas;
     }
 
     /** The application docProps/app.xml names ("Microsoft Excel", "LibreOffice/7.3…"), or "" when the file names none. */
