@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.backprop.sheets.FileAudit;
+import org.backprop.sheets.HeaderNames;
 import org.backprop.sheets.Quantity;
 import org.backprop.sheets.TableAudit;
 import org.backprop.sheets.Verdict;
@@ -279,17 +280,6 @@ final class AuditReport {
 
     /** Text from a file as it may reach a terminal: control characters (escape sequences) shown as \\uXXXX. */
     static String safe(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029 || Character.getType(cp) == Character.FORMAT && cp != 0x200D) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return b.toString();
+        return HeaderNames.printable(s);
     }
 }

@@ -44,7 +44,8 @@ public final class Auditor {
         List<String> names = file.sheets().stream().map(SheetCells::name).toList();
         for (String wanted : sheets) {
             if (!names.contains(wanted)) {
-                throw new SheetFileException(file.path() + " has no sheet '" + wanted + "': its sheets are " + quoted(names) + "; give one of them to --sheet");
+                throw new SheetFileException(file.path() + " has no sheet '" + HeaderNames.printable(wanted) + "': its sheets are " + quoted(names)
+                        + "; give one of them to --sheet");
             }
         }
         List<TableAudit> tables = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class Auditor {
     }
 
     private static String quoted(List<String> names) {
-        return String.join(", ", names.stream().map(n -> "'" + n + "'").toList());
+        return String.join(", ", names.stream().map(n -> "'" + HeaderNames.printable(n) + "'").toList());
     }
 
     static TableAudit audit(SheetFile file, SheetCells sheet, FoundTable table) {

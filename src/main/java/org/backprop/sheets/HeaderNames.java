@@ -85,6 +85,25 @@ public final class HeaderNames {
         return m.matches() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
+    /**
+     * Text from a file as it may reach a terminal: control and formatting characters (an escape sequence, a
+     * right-to-left override) shown as \\uXXXX instead of acted on.
+     */
+    public static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029 || Character.getType(cp) == Character.FORMAT && cp != 0x200D) {
+                b.append(String.format("\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.toString();
+    }
+
     /** Lower case, without blanks, δ and 𝛿 read as ∂. */
     static String normalise(String text) {
         if (text == null) {

@@ -133,6 +133,15 @@ class AuditCommandTest {
         // The sheet run holds the sheet's own numbers: ∂E/∂w3 of epoch 0 is the wrong cell's value.
         Cli.Result sql = cli.run("sql", "SELECT de_dw3 FROM epoch_sheet WHERE run_id = 1 AND epoch = 0", "--format", "json");
         assertEquals(t.get("found").asDouble(), json.readTree(sql.out()).get(0).get("de_dw3").asDouble());
+        // Deltas are not cells of the sheet: they are derived from its own a_o and t as the engine computes them.
+        JsonNode row = json.readTree(cli.run("sql", "SELECT a_o1, t1 FROM epoch_sheet WHERE run_id = 1 AND epoch = 4", "--format", "json").out()).get(0);
+        double ao1 = row.get("a_o1").asDouble();
+        double delta = json.readTree(cli.run("sql", "SELECT delta FROM forward_values WHERE run_id = 1 AND epoch = 4 AND layer = 2 AND neuron = 1",
+                "--format", "json").out()).get(0).get("delta").asDouble();
+        assertEquals(-(row.get("t1").asDouble() - ao1) * (ao1 * (1 - ao1)), delta);
+        JsonNode link = json.readTree(cli.run("sql", "SELECT parent_run_id, fork_epoch FROM runs WHERE run_id = 2", "--format", "json").out()).get(0);
+        assertEquals(1, link.get("parent_run_id").asInt(), "the exact run is the sheet run's fork at epoch 0");
+        assertEquals(0, link.get("fork_epoch").asInt());
         Cli.Result source = cli.run("sql", "SELECT config FROM run_started WHERE run_id = 1", "--format", "json");
         String config = json.readTree(source.out()).get(0).get("config").asText();
         assertTrue(config.contains("\"source\":{\"recordedFrom\":\"sheet\",\"file\":\"student.xlsx\",\"sha256\":\""), config);
