@@ -99,6 +99,37 @@ class AuditCommandTest {
     }
 
     @Test
+    void textFromTheWorkbookReachesTheTerminalWithoutItsControlCharacters() throws Exception {
+        Path plain = TutorialSheet.of(TutorialSheet.table().with(t -> t.rows = 3)).write(dir.resolve("plain.xlsx"));
+        Path marked = dir.resolve("marked.xlsx");
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(Files.newInputStream(plain)); var out = Files.newOutputStream(marked)) {
+            var cell = wb.getSheetAt(0).getRow(33).getCell(8);
+            cell.removeFormula();
+            cell.setCellValue("oops-ESC-[2J");
+            wb.write(out);
+        }
+        // h1 of the second row holds text with an escape sequence, stored as Excel stores one: _x001B_.
+        Path book = dir.resolve("evil.xlsx");
+        try (var in = new java.util.zip.ZipFile(marked.toFile()); var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(book))) {
+            for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                var e = entries.nextElement();
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                byte[] content = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("xl/sharedStrings.xml")) {
+                    content = new String(content, java.nio.charset.StandardCharsets.UTF_8).replace("-ESC-", "_x001B_").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.write(content);
+                out.closeEntry();
+            }
+        }
+        Cli.Result r = new Cli(dir).run("audit", book.toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertFalse(r.out().contains("\u001b"), r.out());
+        assertTrue(r.out().contains("first wrong cell: I34 (h1) holds 'oops\\u001b[2J'"), r.out());
+        assertTrue(r.out().contains("diagnosis: typed text where a formula belongs"), r.out());
+    }
+
+    @Test
     void badInputExitsTwoInOneLineAndRecordsNothing() throws Exception {
         Path good = TutorialSheet.of(TutorialSheet.table().with(t -> t.rows = 5)).write(dir.resolve("good.xlsx"));
         Path xls = Files.write(dir.resolve("old.xls"), new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1, 0, 0});

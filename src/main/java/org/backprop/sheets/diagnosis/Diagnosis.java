@@ -159,7 +159,9 @@ public record Diagnosis(String formula, Map<String, String> references, String s
             findings.add("uses " + r.address() + " (" + r.meaning() + "), which " + q.label() + " does not depend on");
         }
         if (findings.isEmpty()) {
-            return "its references are right, so the arithmetic is wrong (brackets, signs, operators): expected " + wrong.expected();
+            return Double.isNaN(wrong.found())
+                    ? "its references are right, yet it holds " + (wrong.shown().isEmpty() ? "nothing" : wrong.shown()) + " instead of a number: expected " + wrong.expected()
+                    : "its references are right, so the arithmetic is wrong (brackets, signs, operators): expected " + wrong.expected();
         }
         return String.join("; ", findings);
     }
