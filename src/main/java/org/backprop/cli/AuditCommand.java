@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.backprop.sheets.Auditor;
 import org.backprop.sheets.FileAudit;
@@ -16,9 +15,9 @@ import org.backprop.sheets.SheetFileException;
 import org.backprop.sheets.TableAudit;
 import org.backprop.sheets.Verdict;
 import org.backprop.sheets.record.SheetRuns;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,11 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop audit student.xlsx --lr 0.5                     for a table that states no rate",
             "  backprop audit student.xlsx --record && backprop diff 1 2",
             "", "Exit codes: 0 every table right (or not auditable), 1 a table is defective, 2 bad input (nothing recorded)."})
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand implements StoreCommand {
     static final int DEFECTIVE = 1;
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -63,8 +59,12 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Record each audited table as a run (the sheet's values), with the exact run from the same start beside it.")
     boolean record;
 
+    /** Every file's audit, made before any store is opened. */
+    private final List<FileAudit> audits = new ArrayList<>();
+
+    /** Reads and audits every file, so a bad one is refused before anything is recorded; a store only for --record. */
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         if (format == Format.csv) {
             throw new BadInputException("audit prints --format table, json or markdown, not csv");
         }
@@ -72,7 +72,6 @@ final class AuditCommand implements Callable<Integer> {
             throw new BadInputException("--lr " + rate + " is not a learning rate: give a number greater than 0, such as --lr 0.1");
         }
         Auditor auditor = new Auditor(sheets, rate == null ? Double.NaN : rate);
-        List<FileAudit> audits = new ArrayList<>();
         try {
             for (Path file : expand(files)) {
                 audits.add(auditor.audit(file));
@@ -81,15 +80,18 @@ final class AuditCommand implements Callable<Integer> {
             // Every file is read before anything is recorded, so a bad one leaves the store as it was.
             throw new BadInputException(e.getMessage(), e);
         }
+        return record ? StoreAccess.CREATE : null;
+    }
+
+    @Override
+    public int call(EventStore store) {
         Map<TableAudit, AuditReport.Runs> recorded = new HashMap<>();
-        if (record) {
-            try (RunStore runStore = store.open()) {
-                for (FileAudit f : audits) {
-                    for (TableAudit t : f.tables()) {
-                        if (t.verdict() != Verdict.NOT_AUDITABLE) {
-                            SheetRuns.Recorded r = SheetRuns.record(runStore, f, t);
-                            recorded.put(t, new AuditReport.Runs(r.sheetRunId(), r.exactRunId()));
-                        }
+        if (store != null) {
+            for (FileAudit f : audits) {
+                for (TableAudit t : f.tables()) {
+                    if (t.verdict() != Verdict.NOT_AUDITABLE) {
+                        SheetRuns.Recorded r = SheetRuns.record(store, f, t);
+                        recorded.put(t, new AuditReport.Runs(r.sheetRunId(), r.exactRunId()));
                     }
                 }
             }

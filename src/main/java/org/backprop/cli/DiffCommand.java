@@ -6,14 +6,14 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.backprop.diff.ConfigDifference;
 import org.backprop.diff.EpochDiff;
 import org.backprop.diff.RunDiff;
 import org.backprop.events.RunStarted;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -29,10 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop diff 1 2",
             "  backprop diff seed-lr0.1 seed-lr0.2 --format json",
             "  backprop sql \"SELECT * FROM run_diff(1, 2) WHERE NOT weights_equal\""})
-final class DiffCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class DiffCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -46,20 +43,23 @@ final class DiffCommand implements Callable<Integer> {
     Format format = Format.table;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         if (format != Format.table && format != Format.json) {
             throw new BadInputException("diff prints --format table or json, not " + format);
         }
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            RunDiff diff = RunDiff.of(runStore, runStore.resolve(runA), runStore.resolve(runB));
-            if (format == Format.json) {
-                out.println(json(diff));
-            } else {
-                print(out, diff);
-            }
-            return 0;
+        RunDiff diff = RunDiff.of(runStore, runStore.resolve(runA), runStore.resolve(runB));
+        if (format == Format.json) {
+            out.println(json(diff));
+        } else {
+            print(out, diff);
         }
+        return 0;
     }
 
     static String describe(RunStarted run, int recorded) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EventHashes;
@@ -20,9 +19,10 @@ import org.backprop.events.StoredRun;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.sheets.write.ExactSheetWriter;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,14 +41,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop export 1 --format jsonl --out run1.jsonl",
             "  backprop export 1 --format xlsx --out seed-exact.xlsx    a reference sheet to hand out",
             "  backprop import run1.jsonl --db other-store      the same run in another store"})
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements StoreCommand {
     /** What an export writes. */
     enum Kind {
         csv, jsonl, xlsx
     }
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -63,66 +60,68 @@ final class ExportCommand implements Callable<Integer> {
     Path outFile;
 
     @Override
-    public Integer call() {
-        try (RunStore runStore = store.open()) {
-            Replay replay = new Replay(runStore, runStore.resolve(run));
-            if (format == Kind.xlsx && outFile == null) {
-                throw new BadInputException("export --format xlsx writes a binary workbook: give --out FILE.xlsx");
-            }
-            if (format == Kind.xlsx && !ExactSheetWriter.fits(replay.started().config())) {
-                throw new BadInputException("run " + replay.runId() + " is " + replay.started().config().network().shape() + " with "
-                        + replay.started().config().data().sampleCount() + " sample(s): the xlsx sheet is the tutorial's 2-2-2 table with one"
-                        + " sample and no biases; use --format csv for this run");
-            }
-            if (format == Kind.xlsx && replay.epochCount() > ExactSheetWriter.MAX_EPOCHS) {
-                throw new BadInputException("run " + replay.runId() + " has " + replay.epochCount() + " epochs, more than an .xlsx sheet's "
-                        + ExactSheetWriter.MAX_EPOCHS + " rows: use --format csv, or export a run of at most that many epochs");
-            }
-            if (outFile == null) {
-                PrintWriter out = spec.commandLine().getOut();
-                write(runStore, replay, out);
-                out.flush();
-                return 0;
-            }
-            Path target = outFile.toAbsolutePath();
-            if (Files.isDirectory(target)) {
-                throw new BadInputException("--out " + outFile + " is a folder: give a file name");
-            }
-            Path part = null;
-            try {
-                // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
-                // createTempFile, whose owner-only permissions the export would keep.
-                part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-                if (format == Kind.xlsx) {
-                    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-                        ExactSheetWriter.write(replay.started(), replay.epochCount(),
-                                each -> replay.forEach(0, replay.epochCount() - 1, each), out);
-                    }
-                } else {
-                    try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
-                        write(runStore, replay, out);
-                        if (out.checkError()) {
-                            throw new IOException("writing " + part + " failed");
-                        }
-                    }
-                }
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                part = null;
-            } catch (NoSuchFileException e) {
-                throw new BadInputException("the folder of --out " + outFile + " does not exist: create it or give another path", e);
-            } catch (IOException e) {
-                throw new BadInputException("cannot write --out " + outFile + ": " + e.getMessage(), e);
-            } finally {
-                deleteQuietly(part);
-            }
-            spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
-                    replay.started().config().name(), replay.epochCount(), format, outFile);
-            return 0;
+    public StoreAccess prepare() {
+        if (format == Kind.xlsx && outFile == null) {
+            throw new BadInputException("export --format xlsx writes a binary workbook: give --out FILE.xlsx");
         }
+        return StoreAccess.READ;
     }
 
-    private void write(RunStore runStore, Replay replay, PrintWriter out) {
+    @Override
+    public int call(EventStore runStore) {
+        Replay replay = new Replay(runStore, runStore.resolve(run));
+        if (format == Kind.xlsx && !ExactSheetWriter.fits(replay.started().config())) {
+            throw new BadInputException("run " + replay.runId() + " is " + replay.started().config().network().shape() + " with "
+                    + replay.started().config().data().sampleCount() + " sample(s): the xlsx sheet is the tutorial's 2-2-2 table with one"
+                    + " sample and no biases; use --format csv for this run");
+        }
+        if (format == Kind.xlsx && replay.epochCount() > ExactSheetWriter.MAX_EPOCHS) {
+            throw new BadInputException("run " + replay.runId() + " has " + replay.epochCount() + " epochs, more than an .xlsx sheet's "
+                    + ExactSheetWriter.MAX_EPOCHS + " rows: use --format csv, or export a run of at most that many epochs");
+        }
+        if (outFile == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            write(runStore, replay, out);
+            out.flush();
+            return 0;
+        }
+        Path target = outFile.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new BadInputException("--out " + outFile + " is a folder: give a file name");
+        }
+        Path part = null;
+        try {
+            // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
+            // createTempFile, whose owner-only permissions the export would keep.
+            part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+            if (format == Kind.xlsx) {
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                    ExactSheetWriter.write(replay.started(), replay.epochCount(), each -> replay.forEach(0, replay.epochCount() - 1, each), out);
+                }
+            } else {
+                try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
+                    write(runStore, replay, out);
+                    if (out.checkError()) {
+                        throw new IOException("writing " + part + " failed");
+                    }
+                }
+            }
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            part = null;
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("the folder of --out " + outFile + " does not exist: create it or give another path", e);
+        } catch (IOException e) {
+            throw new BadInputException("cannot write --out " + outFile + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(part);
+        }
+        spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
+                replay.started().config().name(), replay.epochCount(), format, outFile);
+        return 0;
+    }
+
+    private void write(EventStore runStore, Replay replay, PrintWriter out) {
         switch (format) {
             case csv -> {
                 EpochSheet sheet = new EpochSheet(replay.started(), false);

@@ -1,10 +1,10 @@
 package org.backprop.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.backprop.events.RunFailed;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.sweep.Fork;
 import org.backprop.sweep.ForkRequest;
 import org.backprop.training.TrainingOutcome;
@@ -28,10 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  continue run 1 (100 epochs) after its last update, for 400 more epochs:",
             "    backprop fork 1 --at 100 --epochs 400",
             "    backprop fork seed --at 0 --lr 2.0 --name fast"})
-final class ForkCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ForkCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -56,7 +53,7 @@ final class ForkCommand implements Callable<Integer> {
     TrainingOutputOptions output;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         output.check("fork");
         if (learningRate != null) {
             RunConfig.checkLearningRate(learningRate);
@@ -64,22 +61,25 @@ final class ForkCommand implements Callable<Integer> {
         if (epochs != null) {
             RunConfig.checkEpochs(epochs);
         }
+        return StoreAccess.WRITE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            long parent = runStore.resolve(run);
-            ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
-            Fork fork = new Fork(runStore);
-            TerminalProgress progress = output.progress(spec.commandLine().getErr());
-            TrainingOutcome outcome = fork.run(request, null, progress);
-            progress.finish();
-            if (output.json()) {
-                out.println(TrainCommand.json(outcome, true));
-            } else {
-                out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
-                        + " its own epochs count from 0%n", parent, at, parent, at);
-                TrainCommand.print(out, outcome);
-            }
-            return outcome.end() instanceof RunFailed ? 1 : 0;
+        long parent = runStore.resolve(run);
+        ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
+        Fork fork = new Fork(runStore);
+        TerminalProgress progress = output.progress(spec.commandLine().getErr());
+        TrainingOutcome outcome = fork.run(request, null, progress);
+        progress.finish();
+        if (output.json()) {
+            out.println(TrainCommand.json(outcome, true));
+        } else {
+            out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
+                    + " its own epochs count from 0%n", parent, at, parent, at);
+            TrainCommand.print(out, outcome);
         }
+        return outcome.end() instanceof RunFailed ? 1 : 0;
     }
 }

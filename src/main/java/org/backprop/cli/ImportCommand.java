@@ -2,22 +2,26 @@ package org.backprop.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Callable;
+import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.replay.ChainCheck;
-import org.backprop.store.RunStore;
+import org.backprop.replay.Reexecution;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,30 +36,33 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop export 1 --format jsonl --out run1.jsonl",
             "  backprop import run1.jsonl --db other-store",
             "  backprop verify --db other-store"})
-final class ImportCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ImportCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "FILE.jsonl", description = "A run exported with --format jsonl.")
     Path file;
 
+    /** What the file held, checked before the store is touched; set by {@link #prepare()}. */
+    private Checked checked;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         // The whole file is checked before the store is touched; the import checks it again as it writes, in one transaction.
-        Checked checked = read(null);
-        try (RunStore runStore = store.open()) {
-            RunStarted[] imported = new RunStarted[1];
-            read(events -> imported[0] = runStore.importRun(events.started(), events));
-            RunStarted original = checked.started();
-            RunStarted run = imported[0];
-            spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
-                    run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
-                    original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
-            return 0;
-        }
+        checked = read(null);
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        RunStarted[] imported = new RunStarted[1];
+        read(events -> imported[0] = runStore.importRun(events.started(), events));
+        RunStarted original = checked.started();
+        RunStarted run = imported[0];
+        spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
+                run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
+                original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
+        return 0;
     }
 
     private record Checked(RunStarted started, int epochs, String status) {
@@ -84,6 +91,9 @@ final class ImportCommand implements Callable<Integer> {
         private final EventLines.Reader reader;
         private final RunStarted started;
         private final ChainCheck chain;
+        private final Reexecution reexecution;
+        private final EpochCodec codec;
+        private final ByteBuffer epochBytes;
         private EventLines.Line pending;
         private String status = "not ended (it was running or interrupted when exported)";
 
@@ -95,6 +105,9 @@ final class ImportCommand implements Callable<Integer> {
             }
             this.started = (RunStarted) first.event();
             this.chain = new ChainCheck(started);
+            this.reexecution = new Reexecution(started.config(), "in the file");
+            this.codec = EpochCodec.of(started.config());
+            this.epochBytes = ByteBuffer.allocate(codec.epochBytes()).order(ByteOrder.LITTLE_ENDIAN);
             check(first, chain.start(first.hash()));
         }
 
@@ -106,6 +119,14 @@ final class ImportCommand implements Callable<Integer> {
             if (problem != null) {
                 throw new BadInputException(file + " line " + line.number() + ": " + problem + ", so the file is not what its run"
                         + " recorded (it was changed after export, or exported from a damaged store); nothing was imported");
+            }
+        }
+
+        /** A value that does not re-execute: the file was changed and its hashes made again to match. */
+        private void reexecuted(EventLines.Line line, String problem) {
+            if (problem != null) {
+                throw new BadInputException(file + " line " + line.number() + ": " + problem + ", so the file's values are not what"
+                        + " training computes (they were changed and the hashes recomputed); nothing was imported");
             }
         }
 
@@ -125,13 +146,27 @@ final class ImportCommand implements Callable<Integer> {
             EventLines.Line line = pending;
             pending = null;
             switch (line.event()) {
-                case EpochRecorded e -> check(line, chain.epoch(e, line.hash()));
+                case EpochRecorded e -> {
+                    check(line, chain.epoch(e, line.hash()));
+                    epochBytes.clear();
+                    codec.write(e, epochBytes);
+                    // A run recorded from a spreadsheet holds the sheet's values: its chain is checked, its values are not re-executed.
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.epoch(e.epoch(), epochBytes, 0));
+                    }
+                }
                 case RunCompleted done -> {
                     check(line, chain.end(done, line.hash()));
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.finalParameters(done.finalParameters()));
+                    }
                     status = "completed";
                 }
                 case RunFailed failed -> {
                     check(line, chain.end(failed, line.hash()));
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.failure(failed.epoch()));
+                    }
                     status = "failed at epoch " + failed.epoch();
                 }
                 case RunStarted s -> throw new IllegalStateException("the reader refuses a second start event");

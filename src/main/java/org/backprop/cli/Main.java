@@ -3,12 +3,22 @@ package org.backprop.cli;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.backprop.digest.JournalCheck;
+import org.backprop.digest.SeenDigests;
+import org.backprop.digest.StoreDigest;
+import org.backprop.events.EventStore;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.events.ResumeRefusedException;
+import org.backprop.events.StoreException;
+import org.backprop.events.UnknownRunException;
 import org.backprop.model.BackpropException;
 import org.backprop.model.InvalidNetworkException;
-import org.backprop.events.UnknownRunException;
-import org.backprop.store.InvalidQueryException;
-import org.backprop.store.ResumeRefusedException;
-import org.backprop.store.StoreException;
+import org.backprop.store.StoreAccess;
+import org.backprop.store.StoreLocation;
+import org.backprop.store.Stores;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +48,11 @@ public final class Main implements Runnable {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
 
+    // Inherited, so it may stand before the command or after it; the value lands here either way.
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "The store: an H2 file path (PATH.mv.db on disk) or a jdbc:h2: URL. Default: $BACKPROP_DB, else ./backprop-store.")
+    String db;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,8 +67,10 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
+        cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
@@ -93,6 +110,62 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */
+    StoreLocation location() {
+        return StoreLocation.resolve(db, System.getenv(StoreLocation.ENVIRONMENT_VARIABLE));
+    }
+
+    /**
+     * Runs the command the arguments name. A {@link StoreCommand} checks its input first, then gets its store from
+     * here, opened as it asked, and closed when it is done; every other command runs as picocli runs it.
+     */
+    private int execute(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        List<CommandLine> commands = parsed.asCommandLineList();
+        CommandLine last = commands.get(commands.size() - 1);
+        if (!(last.getCommand() instanceof StoreCommand command)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        try {
+            StoreAccess access = command.prepare();
+            int code;
+            if (access == null) {
+                code = command.call(null);
+            } else {
+                try (EventStore store = Stores.open(location(), access)) {
+                    try {
+                        code = command.call(store);
+                    } finally {
+                        if (access != StoreAccess.READ) {
+                            rememberDigest(store);
+                        }
+                    }
+                }
+            }
+            last.setExecutionResult(code);
+            return code;
+        } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandLine.ExecutionException(last, "backprop " + last.getCommandName() + " failed", e);
+        }
+    }
+
+    /**
+     * Remembers what a store holds after this process wrote to it, so that a later {@code verify} notices when it holds
+     * less (it was rolled back or replaced). Best effort: a store that broke under the command says so by itself.
+     */
+    private static void rememberDigest(EventStore store) {
+        try {
+            SeenDigests.ofUser().recordIfExtending(store, JournalCheck.digestOf(store, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        } catch (RuntimeException e) {
+            // The command's own outcome is what the user hears about.
+        }
+    }
+
     /** Every subcommand, in the order the usage lists them. */
     private static final Map<String, Class<?>> COMMANDS = commands();
 
@@ -104,6 +177,7 @@ public final class Main implements Runnable {
         m.put("replay", ReplayCommand.class);
         m.put("state", StateCommand.class);
         m.put("verify", VerifyCommand.class);
+        m.put("digest", DigestCommand.class);
         m.put("export", ExportCommand.class);
         m.put("import", ImportCommand.class);
         m.put("sweep", SweepCommand.class);
@@ -166,7 +240,8 @@ public final class Main implements Runnable {
 
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
-                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException;
+                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException
+                || e instanceof StoreDigest.InvalidDigestException;
     }
 
     private static boolean debugRequested(String[] args) {

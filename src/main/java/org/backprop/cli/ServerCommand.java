@@ -4,11 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.h2.tools.Server;
+import org.backprop.store.h2.StoreServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,26 +45,20 @@ final class ServerCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new BadInputException("the port is " + port + ": give one from 1 to 65535, or 0 for any free port");
         }
-        List<String> args = new ArrayList<>(List.of("-tcpPort", Integer.toString(port), "-baseDir", folder.toString(),
-                // Stores may be created through the server, but only inside the folder it serves.
-                "-ifNotExists"));
-        if (allowOthers) {
-            args.add("-tcpAllowOthers");
-        }
-        Server server;
+        StoreServer server;
         try {
-            server = Server.createTcpServer(args.toArray(String[]::new)).start();
+            server = StoreServer.start(folder, port, allowOthers);
         } catch (SQLException e) {
             throw new BadInputException("the server cannot listen on port " + port + " (" + e.getMessage().lines().findFirst().orElse("")
                     + "): give another --port", e);
         }
         PrintWriter out = spec.commandLine().getOut();
         String host = allowOthers ? "HOST" : "localhost";
-        out.printf("serving the stores in %s on port %d (%s)%n", folder, server.getPort(),
+        out.printf("serving the stores in %s on port %d (%s)%n", folder, server.port(),
                 allowOthers ? "other machines may connect" : "this machine only; --allow-others lets other machines in");
-        out.printf("use one with:  --db jdbc:h2:tcp://%s:%d/NAME   for example:%n", host, server.getPort());
-        out.printf("  backprop train --db jdbc:h2:tcp://%s:%d/backprop-store%n", host, server.getPort());
-        out.printf("  backprop runs --db jdbc:h2:tcp://%s:%d/backprop-store%n", host, server.getPort());
+        out.printf("use one with:  --db jdbc:h2:tcp://%s:%d/NAME   for example:%n", host, server.port());
+        out.printf("  backprop train --db jdbc:h2:tcp://%s:%d/backprop-store%n", host, server.port());
+        out.printf("  backprop runs --db jdbc:h2:tcp://%s:%d/backprop-store%n", host, server.port());
         out.println("stop it with Ctrl-C");
         out.flush();
         // Serve until the process is stopped; H2 closes the open stores as the JVM shuts down.

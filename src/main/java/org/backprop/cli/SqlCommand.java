@@ -1,8 +1,8 @@
 package org.backprop.cli;
 
-import java.util.concurrent.Callable;
-import org.backprop.store.QueryResult;
-import org.backprop.store.RunStore;
+import org.backprop.events.QueryResult;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,10 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop sql \"SELECT * FROM epoch_sheet WHERE epoch < 3\"",
             "  backprop sql \"SELECT epoch, total_error FROM epoch_losses WHERE run_id = 1\" --format csv",
             "  backprop sql \"SELECT weight, before, delta, after FROM weight_updates WHERE run_id = 1 AND epoch = 0\""})
-final class SqlCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class SqlCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -32,11 +29,14 @@ final class SqlCommand implements Callable<Integer> {
     TableFormatOption output;
 
     @Override
-    public Integer call() {
-        try (RunStore runStore = store.openExisting()) {
-            QueryResult result = runStore.query(query);
-            Tables.print(spec.commandLine().getOut(), output.format, result.columns(), result.rows());
-            return 0;
-        }
+    public StoreAccess prepare() {
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        QueryResult result = runStore.query(query);
+        Tables.print(spec.commandLine().getOut(), output.format, result.columns(), result.rows());
+        return 0;
     }
 }

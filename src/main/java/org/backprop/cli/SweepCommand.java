@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.plot.RunCharts;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.sweep.SweepResult;
 import org.backprop.sweep.SweepRun;
 import org.backprop.sweep.Sweeper;
@@ -35,12 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
             "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
             "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
-final class SweepCommand implements Callable<Integer> {
+final class SweepCommand implements StoreCommand {
     /** Rows of weights, biases or outputs a table or markdown shows at most; csv and json have them all. */
     static final int SHOWN_ROWS = 64;
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -75,8 +72,11 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ChartOptions chart;
 
+    /** The network, data and initial weights every run of the sweep shares; set by {@link #prepare()}. */
+    private RunConfig base;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         for (double rate : rates) {
             RunConfig.checkLearningRate(rate);
         }
@@ -89,26 +89,29 @@ final class SweepCommand implements Callable<Integer> {
         if (plot != null) {
             chart.check(plot, "--plot");
         }
-        RunConfig base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
+        base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
-                    Collections.nCopies(rates.size(), base.epochs()));
-            SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
-            progress.finish();
-            print(out, result, base);
-            if (plot != null) {
-                List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
-                ChartOptions.write(RunCharts.error(runStore, ids, PlotCommand.sweepTitle(result.sweepId(), chained), false,
-                        chart.width, chart.height), plot);
-                if (format == Format.table) {
-                    out.println("plot: " + plot);
-                }
+        int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
+                Collections.nCopies(rates.size(), base.epochs()));
+        SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
+        progress.finish();
+        print(out, result, base);
+        if (plot != null) {
+            List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
+            ChartOptions.write(RunCharts.error(runStore, ids, PlotCommand.sweepTitle(result.sweepId(), chained), false,
+                    chart.width, chart.height), plot);
+            if (format == Format.table) {
+                out.println("plot: " + plot);
             }
-            return result.allCompleted() ? 0 : 1;
         }
+        return result.allCompleted() ? 0 : 1;
     }
 
     private void print(PrintWriter out, SweepResult result, RunConfig base) {

@@ -2,12 +2,12 @@ package org.backprop.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunFailed;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import picocli.CommandLine.Command;
@@ -26,10 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop train --lr 2.0 --epochs 500 --name fast",
             "  backprop train --config scripts/examples/xor.json --epochs 5000",
             "  backprop train --format json                      machine-readable summary"})
-final class TrainCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class TrainCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -48,12 +45,20 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOutputOptions output;
 
+    /** What to train; set by {@link #prepare()}. */
+    private RunConfig runConfig;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         output.check("train");
-        RunConfig runConfig = configure();
+        runConfig = configure();
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open(); SignalStop stop = SignalStop.install()) {
+        try (SignalStop stop = SignalStop.install()) {
             TerminalProgress progress = output.progress(spec.commandLine().getErr());
             TrainingOutcome outcome = new Trainer(runStore).train(runConfig, null, null, progress, stop);
             progress.finish();

@@ -14,9 +14,6 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.events.StoredRun;
-import org.backprop.model.Backprop;
-import org.backprop.model.EpochValues;
-import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 
 /**
@@ -50,12 +47,9 @@ public final class Verifier {
     private static final class Check implements Consumer<EpochBlock> {
         private final StoredRun stored;
         private final RunConfig config;
-        private final ValueNames names;
         private final int epochBytes;
         private final EventHashes hashes = new EventHashes();
-        private final EpochValues values;
-        private final double[] w;
-        private final double[] b;
+        private final Reexecution reexecution;
         private byte[] previous;
         private byte[] current = new byte[EventHashes.LENGTH];
         private int expected;
@@ -67,11 +61,8 @@ public final class Verifier {
             this.stored = stored;
             RunStarted started = stored.started();
             this.config = started.config();
-            this.names = new ValueNames(config);
             this.epochBytes = EpochCodec.of(config).epochBytes();
-            this.values = new EpochValues(config.network(), config.data().sampleCount());
-            this.w = config.initial().weights();
-            this.b = config.initial().biases();
+            this.reexecution = new Reexecution(config, "in the store");
             this.previous = hashes.start(started);
             if (!CanonicalConfig.json(started).equals(stored.config())) {
                 differ("the start event's stored configuration text no longer matches its columns");
@@ -128,7 +119,10 @@ public final class Verifier {
                 previous = current;
                 current = t;
                 if (comparing) {
-                    reexecute(epoch, p, i * epochBytes);
+                    String differs = reexecution.epoch(epoch, p, i * epochBytes);
+                    if (differs != null) {
+                        differ(differs);
+                    }
                 }
             }
             expected = Math.max(expected, last + 1);
@@ -136,49 +130,6 @@ public final class Verifier {
 
         private static String range(int from, int to) {
             return from == to ? "epoch " + from + " is" : "epochs " + from + " to " + to + " are";
-        }
-
-        private void reexecute(int epoch, ByteBuffer payload, int offset) {
-            Backprop.compute(config.network(), config.data(), w, b, values);
-            int bad = firstDifference(payload, offset);
-            if (bad >= 0) {
-                differ("epoch " + epoch + ": " + names.describe(bad) + " is " + payload.getDouble(offset + bad * Double.BYTES)
-                        + " in the store but re-executes to " + recomputed(bad));
-                return;
-            }
-            // Compared with the stored epoch already: update them in place with the sums training does.
-            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
-        }
-
-        /** Index in the canonical epoch layout of the first stored double whose bits differ from re-execution, or -1. */
-        private int firstDifference(ByteBuffer payload, int offset) {
-            int base = 0;
-            for (double[] segment : segments()) {
-                for (int i = 0; i < segment.length; i++) {
-                    long storedBits = payload.getLong(offset + (base + i) * Double.BYTES);
-                    if (storedBits != Double.doubleToRawLongBits(segment[i])) {
-                        return base + i;
-                    }
-                }
-                base += segment.length;
-            }
-            return -1;
-        }
-
-        private double[][] segments() {
-            return new double[][] {w, b, values.netInputs, values.activations, values.deltas, values.weightGradients,
-                values.biasGradients, {values.loss}};
-        }
-
-        private double recomputed(int index) {
-            int i = index;
-            for (double[] segment : segments()) {
-                if (i < segment.length) {
-                    return segment[i];
-                }
-                i -= segment.length;
-            }
-            throw new IndexOutOfBoundsException(index);
         }
 
         Verification finish() {
@@ -194,14 +145,14 @@ public final class Verifier {
                     case RunCompleted done -> {
                         checkEnd(done.epochs(), count, "completed after " + done.epochs() + " epochs");
                         if (comparing) {
-                            checkFinal(done.finalParameters());
+                            report(reexecution.finalParameters(done.finalParameters()));
                         }
                         yield "completed";
                     }
                     case RunFailed failed -> {
                         checkEnd(failed.epoch(), count, "failed at epoch " + failed.epoch());
                         if (comparing) {
-                            checkFailure(failed.epoch());
+                            report(reexecution.failure(failed.epoch()));
                         }
                         yield "failed at epoch " + failed.epoch();
                     }
@@ -224,32 +175,10 @@ public final class Verifier {
             }
         }
 
-        private void checkFinal(Parameters recorded) {
-            double[][] stored = {recorded.weights(), recorded.biases()};
-            double[][] mine = {w, b};
-            for (int s = 0; s < 2; s++) {
-                if (stored[s].length != mine[s].length) {
-                    differ("the end event holds " + stored[s].length + (s == 0 ? " weights" : " biases") + ", not " + mine[s].length);
-                    return;
-                }
-                for (int i = 0; i < mine[s].length; i++) {
-                    if (Double.doubleToRawLongBits(stored[s][i]) != Double.doubleToRawLongBits(mine[s][i])) {
-                        int k = s == 0 ? i : w.length + i;
-                        differ("the end event: final " + names.parameter(k) + " is " + stored[s][i] + " in the store but re-executes to " + mine[s][i]);
-                        return;
-                    }
-                }
+        private void report(String differs) {
+            if (differs != null) {
+                differ(differs);
             }
-        }
-
-        /** A run recorded as failed must really produce a value that is not finite in that epoch. */
-        private void checkFailure(int epoch) {
-            Backprop.compute(config.network(), config.data(), w, b, values);
-            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
-            if (values.firstNonFinite(w, b) != null) {
-                return;
-            }
-            differ("the run is recorded as failed at epoch " + epoch + ", but that epoch re-executes to finite values");
         }
     }
 }

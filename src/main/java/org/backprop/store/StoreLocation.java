@@ -2,6 +2,7 @@ package org.backprop.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.backprop.events.StoreException;
 
 /**
  * Where a store lives: an H2 file named as H2 names it ({@code PATH} means {@code PATH.mv.db} on disk) or a full
@@ -52,6 +53,22 @@ public record StoreLocation(String url, Path file) {
     private static String options(String s) {
         int semicolon = s.indexOf(';');
         return semicolon < 0 ? "" : s.substring(semicolon).replaceAll("(?i);AUTO_SERVER=[A-Z]+", "");
+    }
+
+    /**
+     * The same file store opened read-only and by this process alone: no byte of the file changes, no lock file is
+     * made (H2 cannot serve a store it opened read-only to other processes, so this is for when none holds it).
+     */
+    public StoreLocation readOnly() {
+        if (file == null) {
+            return this;
+        }
+        return new StoreLocation(url.replace(";AUTO_SERVER=TRUE", "") + ";ACCESS_MODE_DATA=r", file);
+    }
+
+    /** The lock file H2 keeps beside a file store while a process holds it open. */
+    public Path lockFile() {
+        return file == null ? null : Path.of(file + ".lock.db");
     }
 
     /** The file H2 keeps the store in, or null for a server URL. */

@@ -13,7 +13,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.backprop.store.StoreChecks;
+import org.backprop.store.h2.StoreChecks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,9 +131,17 @@ class BadInputTest {
                         "INSERT INTO run_writers VALUES (1, 1, CURRENT_TIMESTAMP, 'x', CURRENT_TIMESTAMP)", "--db", "{store}"),
                 bad("an empty query", "the query is empty: give one SELECT statement", "sql", " ; ", "--db", "{store}"),
                 bad("SQL on a store that does not exist", "there is no store at {fresh}.mv.db (nothing was created)", "sql", "SELECT 1", "--db", "{fresh}"),
+                bad("verifying a store that does not exist", "there is no store at {fresh}.mv.db (nothing was created)", "verify", "--db", "{fresh}"),
+                bad("replaying from a store that does not exist", "there is no store at {fresh}.mv.db", "replay", "1", "--db", "{fresh}"),
+                bad("state from a store that does not exist", "there is no store at {fresh}.mv.db", "state", "1", "--final", "--db", "{fresh}"),
+                bad("exporting from a store that does not exist", "there is no store at {fresh}.mv.db", "export", "1", "--format", "csv", "--db", "{fresh}"),
+                bad("diffing in a store that does not exist", "there is no store at {fresh}.mv.db", "diff", "1", "2", "--db", "{fresh}"),
+                bad("plotting from a store that does not exist", "there is no store at {fresh}.mv.db", "plot", "1", "--out", "{dir}/p.png", "--db", "{fresh}"),
+                bad("forking in a store that does not exist", "there is no store at {fresh}.mv.db", "fork", "1", "--at", "1", "--db", "{fresh}"),
+                bad("listing a store that does not exist", "there is no store at {fresh}.mv.db", "runs", "--db", "{fresh}"),
                 bad("an output format that does not exist", "Invalid value for option '--format': expected one of", "runs", "--format", "yaml", "--db", "{store}"),
                 bad("an unknown option", "Unknown options: '--momentum'", "train", "--momentum", "0.9", "--db", "{fresh}"),
-                bad("an unknown command", "Unmatched arguments from index 0: 'frobnicate'", "frobnicate", "--db", "{store}"));
+                bad("an unknown command", "Unmatched argument at index 0: 'frobnicate'", "frobnicate", "--db", "{store}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -171,7 +179,7 @@ class BadInputTest {
         List<String> whats = cases().map(a -> (String) a.get()[0]).toList();
         for (String needed : Arrays.asList("malformed JSON", "layers of the wrong type", "a missing field", "too few weights", "too few biases",
                 "more inputs than targets", "a learning rate of NaN", "an infinite learning rate", "a learning rate of 0",
-                "a negative learning rate", "no epochs", "one epoch over the limit", "an unknown activation", "an unknown run id",
+                "a negative learning rate", "no epochs", "verifying a store that does not exist", "one epoch over the limit", "an unknown activation", "an unknown run id",
                 "a file that is not a store, to read", "a store from a newer backprop, to read", "SQL that is not valid", "SQL that deletes",
                 "a fork epoch after the parent's last")) {
             assertTrue(whats.contains(needed), needed);

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.backprop.store.RunStore;
-import org.backprop.store.RunSummary;
-import org.backprop.store.StoreChecks;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.events.RunSummary;
+import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +28,8 @@ class CrashAndResumeTest {
         return dir.resolve("store");
     }
 
-    private RunStore open() {
-        return RunStore.openExisting(StoreLocation.of(store().toString()));
+    private H2EventStore open() {
+        return H2EventStore.openExisting(StoreLocation.of(store().toString()));
     }
 
     /** Waits until the child holds the store (so this test is only ever its client) and has committed epochs. */
@@ -69,7 +69,7 @@ class CrashAndResumeTest {
                     assertEquals(0, child.waitFor(Duration.ofSeconds(5)), child.out() + child.err());
                 }
             }
-            try (RunStore s = open()) {
+            try (H2EventStore s = open()) {
                 List<RunSummary> runs = s.runs();
                 assertEquals(1, runs.size(), why);
                 int chained = StoreChecks.assertChainIntact(s, 1);
@@ -93,7 +93,7 @@ class CrashAndResumeTest {
         }
         Cli.Result reference = cli.run("train", "--db", store().toString(), "--epochs", Integer.toString(EPOCHS), "--name", "reference");
         assertEquals(0, reference.exitCode(), reference.err());
-        try (RunStore s = open()) {
+        try (H2EventStore s = open()) {
             assertEquals(EPOCHS, StoreChecks.assertChainIntact(s, 1), why);
             StoreChecks.assertSameEpochs(s, 2, 1);
         }
@@ -114,7 +114,7 @@ class CrashAndResumeTest {
             assertTrue(m.find(), child.out());
             int stopped = Integer.parseInt(m.group(1));
             assertTrue(child.out().contains("resume it:  backprop resume 1\n"), child.out());
-            try (RunStore s = open()) {
+            try (H2EventStore s = open()) {
                 RunSummary run = s.runs().get(0);
                 assertEquals("interrupted", run.status());
                 assertEquals(stopped, run.epochsRecorded(), "every epoch trained before Ctrl-C was committed");

@@ -15,9 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.backprop.store.RunStore;
-import org.backprop.store.RunSummary;
-import org.backprop.store.StoreChecks;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.events.RunSummary;
+import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +50,7 @@ class SharedStoreTest {
         Path store = dir.resolve("store");
         String db = store.toString();
         Cli cli = new Cli(dir);
-        try (RunStore holder = RunStore.open(StoreLocation.of(db));
+        try (H2EventStore holder = H2EventStore.open(StoreLocation.of(db));
              CliProcess a = CliProcess.startSlow(dir, "train", "--db", db, "--epochs", Integer.toString(EPOCHS), "--name", "a", "-q");
              CliProcess b = CliProcess.startSlow(dir, "train", "--db", db, "--epochs", Integer.toString(EPOCHS), "--lr", "0.3", "--name", "b", "-q")) {
             // This process opened the store first, so both trainers write through its AUTO_SERVER.
@@ -78,7 +78,7 @@ class SharedStoreTest {
             assertTrue(looks > 0);
             assertEquals("", a.err() + b.err());
         }
-        try (RunStore s = RunStore.openExisting(StoreLocation.of(db))) {
+        try (H2EventStore s = H2EventStore.openExisting(StoreLocation.of(db))) {
             assertEquals(List.of("completed", "completed"), s.runs().stream().map(RunSummary::status).toList());
             for (long id : List.of(1L, 2L)) {
                 assertEquals(EPOCHS, StoreChecks.assertChainIntact(s, id));
@@ -115,7 +115,7 @@ class SharedStoreTest {
             Cli.Result runs = cli.run("runs", "--db", db, "--format", "csv");
             assertEquals(3, runs.lines().size(), runs.out());
             assertTrue(runs.lines().stream().skip(1).allMatch(l -> l.contains(",20000,20000,completed,")), runs.out());
-            try (RunStore s = RunStore.openExisting(StoreLocation.of(db))) {
+            try (H2EventStore s = H2EventStore.openExisting(StoreLocation.of(db))) {
                 for (long id : List.of(1L, 2L)) {
                     assertEquals(20000, StoreChecks.assertChainIntact(s, id));
                     assertEquals(20000, StoreChecks.assertRecordedValuesRecompute(s, id));

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
@@ -22,7 +22,7 @@ class ChartWriterTest {
 
     @Test
     void errorChartOfTwoRunsIsAPngOfTheRequestedSize() throws IOException {
-        try (RunStore store = RunStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             Trainer trainer = new Trainer(store);
             long a = trainer.train(RunConfig.seed().withEpochs(50), TrainingProgress.NONE).started().runId();
             long b = trainer.train(RunConfig.seed().withEpochs(50).withLearningRate(1.0), TrainingProgress.NONE).started().runId();
@@ -41,7 +41,7 @@ class ChartWriterTest {
 
     @Test
     void weightsChartHasALinePerWeightEndingWithTheFinalWeights() throws IOException {
-        try (RunStore store = RunStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             long a = new Trainer(store).train(RunConfig.seed().withEpochs(30), TrainingProgress.NONE).started().runId();
             Chart chart = RunCharts.values(store, List.of(a), RunCharts.Values.WEIGHTS, 800, 500);
             assertEquals(8, chart.series().size());

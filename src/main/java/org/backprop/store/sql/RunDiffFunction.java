@@ -11,8 +11,8 @@ import org.backprop.events.EpochCodec;
 import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoredEpochs;
+import org.backprop.store.h2.StartedRows;
+import org.backprop.store.h2.StoredEpochs;
 import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
 
@@ -92,7 +92,7 @@ public final class RunDiffFunction {
                     if (!rs.next()) {
                         throw new SQLException("there is no run " + runId + ": the runs view lists them", "02000");
                     }
-                    started = RunStore.readStarted(rs);
+                    started = StartedRows.readStarted(rs);
                 }
             }
             this.config = started.config();

@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import org.backprop.events.EpochCodec;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.StartedRows;
 import org.h2.value.Value;
 import org.h2.value.ValueBigint;
 import org.h2.value.ValueInteger;
@@ -90,7 +90,7 @@ final class RunLayout {
                 if (!rs.next()) {
                     return null;
                 }
-                Network network = RunStore.network(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
+                Network network = StartedRows.network(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
                 int samples = rs.getInt(5);
                 return new RunLayout(runId, network, samples, rs.getDouble(6), EpochCodec.unpackRows(rs.getBytes(7), samples, network.inputs()),
                         EpochCodec.unpackRows(rs.getBytes(8), samples, network.outputs()));

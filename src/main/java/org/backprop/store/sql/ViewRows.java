@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.backprop.store.StoredEpochs;
+import org.backprop.store.h2.StoredEpochs;
 import org.h2.value.Value;
 import org.h2.value.ValueInteger;
 

@@ -1,0 +1,85 @@
+package org.backprop.store.h2;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.events.QueryResult;
+import org.backprop.store.StoreLocation;
+
+/**
+ * The {@code sql} console: one query on a connection of the read-only user, so nothing it says can change the store;
+ * statements other than queries are refused before they reach the database.
+ */
+final class ReadOnlyQuery {
+    private ReadOnlyQuery() {
+    }
+
+    static QueryResult run(StoreLocation location, String sql) {
+        String trimmed = sql.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+        }
+        if (trimmed.isEmpty()) {
+            throw new InvalidQueryException("the query is empty: give one SELECT statement, such as \"SELECT * FROM runs\"");
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return readOnly(location, trimmed);
+            } catch (SQLException e) {
+                // A query is safe to run again when the process serving the store closed it under this one.
+                if (!H2Errors.isConnectionLost(e) || attempt == 40) {
+                    throw new InvalidQueryException(describeQueryError(e));
+                }
+                H2Errors.pause(e);
+            }
+        }
+    }
+
+    private static QueryResult readOnly(StoreLocation location, String trimmed) throws SQLException {
+        try (Connection c = Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD)) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                if (!s.execute(trimmed)) {
+                    c.rollback();
+                    throw new InvalidQueryException("only queries are allowed, and this statement changes the store: give a SELECT");
+                }
+                try (ResultSet rs = s.getResultSet()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    List<String> columns = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
+                    }
+                    List<List<Object>> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>(columns.size());
+                        for (int i = 1; i <= columns.size(); i++) {
+                            row.add(rs.getObject(i));
+                        }
+                        rows.add(Collections.unmodifiableList(row));
+                    }
+                    return new QueryResult(columns, rows);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static String describeQueryError(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = H2Errors.firstLine(e.getMessage());
+        // 90096: not enough rights (the reader's); 90097: the store was opened read-only for the query.
+        if (state.equals("90096") || state.equals("90097") || message.startsWith("Not enough rights")) {
+            return "the query tries to change the store, and the sql command only reads: give a SELECT (" + message + ")";
+        }
+        return "the query is not valid SQL for this store: " + message;
+    }
+}
