@@ -35,9 +35,7 @@ public final class Auditor {
 
     /** The file's audit; a file that is not a readable .xlsx, or holds no table, is a {@link SheetFileException}. */
     public FileAudit audit(Path path) {
-        try (SheetFile file = SheetFile.open(path)) {
-            return audit(file);
-        }
+        return audit(SheetFile.open(path));
     }
 
     FileAudit audit(SheetFile file) {

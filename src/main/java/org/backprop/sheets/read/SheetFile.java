@@ -38,7 +38,7 @@ import org.backprop.sheets.SheetFileException;
  * stored digits and formulas, what identifies the file (its name and SHA-256) and the application that wrote it. Everything else is refused with one sentence saying what to do: an .xls or .ods (convert it), a
  * password-protected workbook (remove the password), a corrupt file, and a zip bomb (POI's own inflation limits).
  */
-public final class SheetFile implements AutoCloseable {
+public final class SheetFile {
     /** POI's zip-bomb guard: an entry may expand at most 100 times its compressed size... */
     private static final double MIN_INFLATE_RATIO = 0.01;
     /** ...and to at most 200 MB, far beyond any hand-made table. */
@@ -51,15 +51,13 @@ public final class SheetFile implements AutoCloseable {
 
     private final Path path;
     private final String sha256;
-    private final OPCPackage pkg;
     private final List<SheetCells> sheets;
     private final SheetFormulas formulas;
     private final String application;
 
-    private SheetFile(Path path, String sha256, OPCPackage pkg, List<SheetCells> sheets, String application) {
+    private SheetFile(Path path, String sha256, List<SheetCells> sheets, String application) {
         this.path = path;
         this.sha256 = sha256;
-        this.pkg = pkg;
         this.sheets = List.copyOf(sheets);
         this.formulas = new SheetFormulas(sheets.stream().map(SheetCells::name).toList());
         this.application = application;
@@ -106,7 +104,10 @@ public final class SheetFile implements AutoCloseable {
                     sheets.add(SheetXml.read(in, it.getSheetName(), sheets.size(), strings));
                 }
             }
-            return new SheetFile(path, sha, pkg, sheets, application(pkg));
+            String application = application(pkg);
+            // Everything is read: let go of the file without writing anything back into it.
+            pkg.revert();
+            return new SheetFile(path, sha, sheets, application);
         } catch (IOException | OpenXML4JException | SAXException | RuntimeException e) {
             if (pkg != null) {
                 pkg.revert();
@@ -246,11 +247,5 @@ public final class SheetFile implements AutoCloseable {
     /** The application docProps/app.xml names ("Microsoft Excel", "LibreOffice/7.3…"), or "" when the file names none. */
     public String application() {
         return application;
-    }
-
-    @Override
-    public void close() {
-        // Read-only: revert, so nothing is ever written back into the user's file.
-        pkg.revert();
     }
 }
