@@ -72,8 +72,16 @@ public enum Quantity {
         return isWeight() && !firstRow;
     }
 
+    /** The needs of every quantity in a first row and in a later one, worked out once: the checks ask for them per cell. */
+    private static final List<List<Need>> FIRST_ROW_NEEDS = java.util.Arrays.stream(ALL).map(q -> q.computeNeeds(true)).toList();
+    private static final List<List<Need>> LATER_ROW_NEEDS = java.util.Arrays.stream(ALL).map(q -> q.computeNeeds(false)).toList();
+
     /** The cells the quantity's formula needs, in a row that is the table's first when {@code firstRow}. */
     public List<Need> needs(boolean firstRow) {
+        return (firstRow ? FIRST_ROW_NEEDS : LATER_ROW_NEEDS).get(ordinal());
+    }
+
+    private List<Need> computeNeeds(boolean firstRow) {
         if (isWeight()) {
             return firstRow ? List.of() : List.of(new Need(this, -1), new Need(gradient(weightIndex()), -1));
         }
