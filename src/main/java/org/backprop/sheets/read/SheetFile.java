@@ -27,10 +27,7 @@ import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
 import org.apache.poi.openxml4j.opc.PackagePart;
 import org.apache.poi.openxml4j.opc.PackageRelationship;
 import org.apache.poi.openxml4j.opc.PackageRelationshipTypes;
-import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
 import org.apache.poi.xssf.eventusermodel.XSSFReader;
-import org.apache.poi.xssf.model.SharedStrings;
-import org.xml.sax.SAXException;
 import org.backprop.sheets.SheetFileException;
 
 /**
@@ -96,7 +93,10 @@ public final class SheetFile {
         try {
             pkg = OPCPackage.open(path.toFile(), PackageAccess.READ);
             XSSFReader reader = new XSSFReader(pkg);
-            SharedStrings strings = new ReadOnlySharedStringsTable(pkg);
+            List<String> strings;
+            try (InputStream in = reader.getSharedStringsData()) {
+                strings = SharedStringsXml.read(in);
+            }
             List<SheetCells> sheets = new ArrayList<>();
             XSSFReader.SheetIterator it = (XSSFReader.SheetIterator) reader.getSheetsData();
             while (it.hasNext()) {
@@ -108,7 +108,7 @@ public final class SheetFile {
             // Everything is read: let go of the file without writing anything back into it.
             pkg.revert();
             return new SheetFile(path, sha, sheets, application);
-        } catch (IOException | OpenXML4JException | SAXException | RuntimeException e) {
+        } catch (IOException | OpenXML4JException | RuntimeException e) {
             if (pkg != null) {
                 pkg.revert();
             }

@@ -10,7 +10,6 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import org.apache.poi.xssf.model.SharedStrings;
 
 /**
  * Reads a worksheet part (SpreadsheetML's {@code <sheetData>}) as a stream: each {@code <c>} with its type, its
@@ -29,7 +28,7 @@ final class SheetXml {
         return f;
     }
 
-    static SheetCells read(InputStream in, String name, int index, SharedStrings strings) throws IOException {
+    static SheetCells read(InputStream in, String name, int index, List<String> strings) throws IOException {
         List<Cell> cells = new ArrayList<>();
         Map<Integer, SheetCells.SharedFormula> shared = new HashMap<>();
         try {
@@ -101,12 +100,12 @@ final class SheetXml {
         return new SheetCells(name, index, cells, shared);
     }
 
-    private static Cell cell(int r, int c, String type, String value, StringBuilder inline, String formula, int si, SharedStrings strings) {
+    private static Cell cell(int r, int c, String type, String value, StringBuilder inline, String formula, int si, List<String> strings) {
         String t = type == null ? "n" : type;
         return switch (t) {
-            case "s" -> new Cell(r, c, Cell.Kind.STRING, value == null ? "" : strings.getItemAt(Integer.parseInt(value.strip())).getString(), formula, si);
+            case "s" -> new Cell(r, c, Cell.Kind.STRING, value == null ? "" : strings.get(Integer.parseInt(value.strip())), formula, si);
             case "str" -> new Cell(r, c, Cell.Kind.STRING, value == null ? "" : value, formula, si);
-            case "inlineStr" -> new Cell(r, c, Cell.Kind.STRING, inline == null ? (value == null ? "" : value) : inline.toString(), formula, si);
+            case "inlineStr" -> new Cell(r, c, Cell.Kind.STRING, inline == null ? (value == null ? "" : value) : SharedStringsXml.decode(inline), formula, si);
             case "b" -> new Cell(r, c, Cell.Kind.BOOLEAN, value, formula, si);
             case "e" -> new Cell(r, c, Cell.Kind.ERROR, value, formula, si);
             default -> value == null || value.isBlank() ? new Cell(r, c, Cell.Kind.BLANK, null, formula, si)
