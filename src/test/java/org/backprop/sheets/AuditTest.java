@@ -111,10 +111,10 @@ class AuditTest {
     }
 
     @Test
-    void aOTimesTIsWrongArithmetic() throws Exception {
+    void aOTimesTIsNamedAsTheProductItIs() throws Exception {
         TableAudit t = only(TutorialSheet.of(TutorialSheet.table().with(x -> x.defect = Defect.A_O_TIMES_T)));
         assertEquals("AB33", t.firstWrongCell());
-        assertTrue(t.diagnosis().sentence().startsWith("its references are right, so the arithmetic is wrong"), t.diagnosis().sentence());
+        assertEquals("multiplies a_o1 by t1 where a_o1 − t1 belongs", t.diagnosis().sentence());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.poi.ss.formula.ptg.AreaPtgBase;
 import org.apache.poi.ss.formula.ptg.NumberPtg;
 import org.apache.poi.ss.formula.ptg.IntPtg;
+import org.apache.poi.ss.formula.ptg.MultiplyPtg;
 import org.apache.poi.ss.formula.ptg.Pxg;
 import org.apache.poi.ss.formula.ptg.Ptg;
 import org.apache.poi.ss.formula.ptg.RefPtgBase;
@@ -42,12 +43,22 @@ public record Diagnosis(String formula, Map<String, String> references, String s
         String formula;
         List<Reference> refs = new ArrayList<>();
         List<Double> numbers = new ArrayList<>();
+        List<String> products = new ArrayList<>();
         try {
             formula = formulas.text(sheet, cell);
-            for (Ptg p : formulas.tokens(sheet, cell)) {
+            Ptg[] ptgs = formulas.tokens(sheet, cell);
+            Reference[] operand = new Reference[ptgs.length];
+            for (int i = 0; i < ptgs.length; i++) {
+                Ptg p = ptgs[i];
                 if (p instanceof RefPtgBase ref) {
-                    refs.add(reference(sheet, table, sheetRow, ref.getRow(), ref.getColumn(), !ref.isRowRelative(), !ref.isColRelative(),
-                            p instanceof Pxg x ? x.getSheetName() : null));
+                    operand[i] = reference(sheet, table, sheetRow, ref.getRow(), ref.getColumn(), !ref.isRowRelative(), !ref.isColRelative(),
+                            p instanceof Pxg x ? x.getSheetName() : null);
+                    refs.add(operand[i]);
+                } else if (p instanceof MultiplyPtg && i >= 2) {
+                    String product = outputTimesTarget(operand[i - 2], operand[i - 1]);
+                    if (product != null) {
+                        products.add(product);
+                    }
                 } else if (p instanceof AreaPtgBase area) {
                     for (int r = area.getFirstRow(); r <= Math.min(area.getLastRow(), area.getFirstRow() + 50); r++) {
                         for (int c = area.getFirstColumn(); c <= Math.min(area.getLastColumn(), area.getFirstColumn() + 50); c++) {
@@ -66,7 +77,27 @@ public record Diagnosis(String formula, Map<String, String> references, String s
         }
         Map<String, String> meanings = new LinkedHashMap<>();
         refs.forEach(r -> meanings.putIfAbsent(r.address(), r.meaning()));
-        return new Diagnosis(formula, meanings, sentence(table, wrong, firstRow, refs, numbers));
+        String sentence = sentence(table, wrong, firstRow, refs, numbers);
+        if (!products.isEmpty()) {
+            // a_o·t where a_o − t belongs: the references may all be right while the operator is not.
+            String times = String.join("; ", products);
+            sentence = sentence.startsWith("its references are right") ? times : sentence + "; " + times;
+        }
+        return new Diagnosis(formula, meanings, sentence);
+    }
+
+    /** "multiplies a_o1 by t1 where a_o1 − t1 belongs" when the two operands of a product are an output and a target. */
+    private static String outputTimesTarget(Reference a, Reference b) {
+        if (a == null || b == null || a.quantity() == null || b.quantity() == null || a.rowOffset() != 0 || b.rowOffset() != 0) {
+            return null;
+        }
+        Reference output = a.quantity().family().equals("a_o") ? a : b.quantity().family().equals("a_o") ? b : null;
+        Reference target = output == a ? b : a;
+        if (output == null || !target.quantity().family().equals("t")) {
+            return null;
+        }
+        return "multiplies " + output.quantity().label() + " by " + target.quantity().label() + " where " + output.quantity().label()
+                + " − " + target.quantity().label() + " belongs";
     }
 
     private static Reference reference(SheetCells sheet, FoundTable table, int formulaRow, int row, int column, boolean rowAbsolute,
