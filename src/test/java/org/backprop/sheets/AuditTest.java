@@ -72,11 +72,27 @@ class AuditTest {
     }
 
     @Test
-    void missingBracketsAreWrongArithmeticWithTheRightReferences() throws Exception {
+    void missingBracketsAreNamedWhenOnlyOneBranchIsMultipliedByTheDerivative() throws Exception {
         TableAudit t = only(TutorialSheet.of(TutorialSheet.table().with(x -> x.defect = Defect.MISSING_BRACKETS)));
         assertEquals("X33", t.firstWrongCell());
-        assertTrue(t.diagnosis().sentence().startsWith("its references are right, so the arithmetic is wrong (brackets, signs, operators): expected "
-                + t.check().wrong().expected()), t.diagnosis().sentence());
+        assertEquals("the sum of the two output branches is not in brackets, so only the last one is multiplied by a_h1·(1 − a_h1)·i1: expected "
+                + t.check().wrong().expected(), t.diagnosis().sentence());
+    }
+
+    @Test
+    void rightReferencesWithAWrongOperatorAreWrongArithmetic() throws Exception {
+        Path file = TutorialSheet.of(TutorialSheet.table().with(x -> x.rows = 3)).write(dir.resolve("sign.xlsx"));
+        Path changed = dir.resolve("changed.xlsx");
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(java.nio.file.Files.newInputStream(file)); var out = java.nio.file.Files.newOutputStream(changed)) {
+            var cell = wb.getSheetAt(0).getRow(33).getCell(8);
+            cell.setCellFormula("E34*C34-F34*D34");
+            org.apache.poi.xssf.usermodel.XSSFFormulaEvaluator.evaluateAllFormulaCells(wb);
+            wb.write(out);
+        }
+        TableAudit t = new Auditor(List.of(), Double.NaN).audit(changed).tables().get(0);
+        assertEquals("I34", t.firstWrongCell());
+        assertEquals("its references are right, so the arithmetic is wrong (brackets, signs, operators): expected " + t.check().wrong().expected(),
+                t.diagnosis().sentence());
     }
 
     @Test

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.poi.ss.formula.ptg.AreaPtgBase;
 import org.apache.poi.ss.formula.ptg.NumberPtg;
+import org.apache.poi.ss.formula.ptg.AddPtg;
+import org.apache.poi.ss.formula.ptg.AttrPtg;
 import org.apache.poi.ss.formula.ptg.IntPtg;
+import org.apache.poi.ss.formula.ptg.ParenthesisPtg;
 import org.apache.poi.ss.formula.ptg.MultiplyPtg;
 import org.apache.poi.ss.formula.ptg.Pxg;
 import org.apache.poi.ss.formula.ptg.Ptg;
@@ -44,9 +47,10 @@ public record Diagnosis(String formula, Map<String, String> references, String s
         List<Reference> refs = new ArrayList<>();
         List<Double> numbers = new ArrayList<>();
         List<String> products = new ArrayList<>();
+        Ptg[] ptgs;
         try {
             formula = formulas.text(sheet, cell);
-            Ptg[] ptgs = formulas.tokens(sheet, cell);
+            ptgs = formulas.tokens(sheet, cell);
             Reference[] operand = new Reference[ptgs.length];
             for (int i = 0; i < ptgs.length; i++) {
                 Ptg p = ptgs[i];
@@ -78,12 +82,35 @@ public record Diagnosis(String formula, Map<String, String> references, String s
         Map<String, String> meanings = new LinkedHashMap<>();
         refs.forEach(r -> meanings.putIfAbsent(r.address(), r.meaning()));
         String sentence = sentence(table, wrong, firstRow, refs, numbers);
+        if (sentence.startsWith("its references are right") && isHiddenGradient(wrong.quantity()) && isSumAtTop(ptgs)) {
+            // ((branch 1) + (branch 2))·a_h(1 − a_h)·i with the outer brackets lost: only the second branch is multiplied.
+            Quantity.Need hidden = wrong.quantity().needs(true).get(6);
+            Quantity.Need input = wrong.quantity().needs(true).get(7);
+            sentence = "the sum of the two output branches is not in brackets, so only the last one is multiplied by "
+                    + hidden.quantity().label() + "·(1 − " + hidden.quantity().label() + ")·" + input.quantity().label() + ": expected " + wrong.expected();
+        }
         if (!products.isEmpty()) {
             // a_o·t where a_o − t belongs: the references may all be right while the operator is not.
             String times = String.join("; ", products);
             sentence = sentence.startsWith("its references are right") ? times : sentence + "; " + times;
         }
         return new Diagnosis(formula, meanings, sentence);
+    }
+
+    private static boolean isHiddenGradient(Quantity q) {
+        return q == Quantity.DE_DW1 || q == Quantity.DE_DW2 || q == Quantity.DE_DW3 || q == Quantity.DE_DW4;
+    }
+
+    /** Whether the formula's last operation (its tokens are in reverse Polish order) is an addition. */
+    private static boolean isSumAtTop(Ptg[] ptgs) {
+        for (int i = ptgs.length - 1; i >= 0; i--) {
+            Ptg p = ptgs[i];
+            if (p instanceof ParenthesisPtg || p instanceof AttrPtg) {
+                continue;
+            }
+            return p instanceof AddPtg;
+        }
+        return false;
     }
 
     /** "multiplies a_o1 by t1 where a_o1 − t1 belongs" when the two operands of a product are an output and a target. */
