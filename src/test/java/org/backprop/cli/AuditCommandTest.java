@@ -101,27 +101,15 @@ class AuditCommandTest {
     @Test
     void textFromTheWorkbookReachesTheTerminalWithoutItsControlCharacters() throws Exception {
         Path plain = TutorialSheet.of(TutorialSheet.table().with(t -> t.rows = 3)).write(dir.resolve("plain.xlsx"));
-        Path marked = dir.resolve("marked.xlsx");
-        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(Files.newInputStream(plain)); var out = Files.newOutputStream(marked)) {
+        Path marked = TutorialSheet.edited(plain, dir.resolve("marked.xlsx"), wb -> {
             var cell = wb.getSheetAt(0).getRow(33).getCell(8);
             cell.removeFormula();
             cell.setCellValue("oops-ESC-[2J");
-            wb.write(out);
-        }
+        });
         // h1 of the second row holds text with an escape sequence, stored as Excel stores one: _x001B_.
-        Path book = dir.resolve("evil.xlsx");
-        try (var in = new java.util.zip.ZipFile(marked.toFile()); var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(book))) {
-            for (var entries = in.entries(); entries.hasMoreElements(); ) {
-                var e = entries.nextElement();
-                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
-                byte[] content = in.getInputStream(e).readAllBytes();
-                if (e.getName().equals("xl/sharedStrings.xml")) {
-                    content = new String(content, java.nio.charset.StandardCharsets.UTF_8).replace("-ESC-", "_x001B_").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                }
-                out.write(content);
-                out.closeEntry();
-            }
-        }
+        Path book = TutorialSheet.withEntry(marked, dir.resolve("evil.xlsx"), "xl/sharedStrings.xml",
+                content -> new String(content, java.nio.charset.StandardCharsets.UTF_8).replace("-ESC-", "_x001B_")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Cli.Result r = new Cli(dir).run("audit", book.toString());
         assertEquals(1, r.exitCode(), r.err());
         assertFalse(r.out().contains("\u001b"), r.out());
@@ -230,13 +218,8 @@ class AuditCommandTest {
         Path xlsx = dir.resolve("exact.xlsx");
         assertEquals(0, cli.run("export", "1", "--format", "xlsx", "--out", xlsx.toString()).exitCode());
         // Recalculated by another engine (POI's evaluator), the live formulas still audit right: they are the tutorial's.
-        Path recalculated = dir.resolve("recalculated.xlsx");
-        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(Files.newInputStream(xlsx))) {
-            org.apache.poi.xssf.usermodel.XSSFFormulaEvaluator.evaluateAllFormulaCells(wb);
-            try (var out = Files.newOutputStream(recalculated)) {
-                wb.write(out);
-            }
-        }
+        Path recalculated = TutorialSheet.edited(xlsx, dir.resolve("recalculated.xlsx"),
+                org.apache.poi.xssf.usermodel.XSSFFormulaEvaluator::evaluateAllFormulaCells);
         Cli.Result a = cli.run("audit", recalculated.toString(), "--format", "json");
         assertEquals(0, a.exitCode(), a.out());
         String verdict = json.readTree(a.out()).get("tables").get(0).get("verdict").asText();

@@ -82,13 +82,10 @@ class AuditTest {
     @Test
     void rightReferencesWithAWrongOperatorAreWrongArithmetic() throws Exception {
         Path file = TutorialSheet.of(TutorialSheet.table().with(x -> x.rows = 3)).write(dir.resolve("sign.xlsx"));
-        Path changed = dir.resolve("changed.xlsx");
-        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(java.nio.file.Files.newInputStream(file)); var out = java.nio.file.Files.newOutputStream(changed)) {
-            var cell = wb.getSheetAt(0).getRow(33).getCell(8);
-            cell.setCellFormula("E34*C34-F34*D34");
+        Path changed = TutorialSheet.edited(file, dir.resolve("changed.xlsx"), wb -> {
+            wb.getSheetAt(0).getRow(33).getCell(8).setCellFormula("E34*C34-F34*D34");
             org.apache.poi.xssf.usermodel.XSSFFormulaEvaluator.evaluateAllFormulaCells(wb);
-            wb.write(out);
-        }
+        });
         TableAudit t = new Auditor(List.of(), Double.NaN).audit(changed).tables().get(0);
         assertEquals("I34", t.firstWrongCell());
         assertEquals("its references are right, so the arithmetic is wrong (brackets, signs, operators): expected " + t.check().wrong().expected(),

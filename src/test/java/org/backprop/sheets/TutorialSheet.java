@@ -156,6 +156,30 @@ public final class TutorialSheet {
         return file;
     }
 
+    /** A copy of workbook {@code from} at {@code to}, changed by {@code change} as a user editing it in POI would. */
+    public static Path edited(Path from, Path to, java.util.function.Consumer<XSSFWorkbook> change) throws IOException {
+        try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(from)); OutputStream out = Files.newOutputStream(to)) {
+            change.accept(wb);
+            wb.write(out);
+        }
+        return to;
+    }
+
+    /** A copy of the .xlsx {@code from} at {@code to} whose zip entry {@code entry} is replaced by what {@code change} makes of it. */
+    public static Path withEntry(Path from, Path to, String entry, java.util.function.UnaryOperator<byte[]> change) throws IOException {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                var e = entries.nextElement();
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                byte[] content = in.getInputStream(e).readAllBytes();
+                out.write(e.getName().equals(entry) ? change.apply(content) : content);
+                out.closeEntry();
+            }
+        }
+        return to;
+    }
+
     private void round(XSSFSheet sheet) {
         for (var row : sheet) {
             for (var c : row) {
