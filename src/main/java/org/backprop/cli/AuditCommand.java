@@ -25,19 +25,22 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop audit}: checks hand-made backprop spreadsheets cell by cell and names the first wrong cell. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Finds every table of the tutorial's hand computation (t1 t2 i1 i2 w1..w4 h1 a_h1 h2 a_h2 w5..w8 o1 a_o1 o2 a_o2",
-            "E1 E2 E_tot ∂E/∂w1..∂E/∂w8, one row per epoch) on every sheet of each .xlsx, checks each cell from its own inputs",
-            "as they stand in the sheet, within the precision the file stores numbers with, and names the first wrong cell, its",
-            "formula and why it is wrong. Then the exact run from the table's first row says how far the sheet ends from the truth.",
-            "Verdicts: exact, within-precision, defective, not-auditable (with the reason).",
-            "A folder stands for the .xlsx files in it."},
+        description = {"Checks hand-made backprop spreadsheets cell by cell. It finds every table of the",
+            "tutorial's hand computation (t1 t2 i1 i2 w1..w4 h1 a_h1 h2 a_h2 w5..w8 o1 a_o1",
+            "o2 a_o2 E1 E2 E_tot ∂E/∂w1..∂E/∂w8, one row per epoch) on every sheet of each",
+            ".xlsx, checks each cell from its own inputs as they stand in the sheet, within",
+            "the precision the file stores numbers with, and names the first wrong cell,",
+            "its formula and why it is wrong. The exact run from the table's first row then",
+            "says how far the sheet ends from the truth. Verdicts: exact, within-precision,",
+            "defective, not-auditable (with the reason). A folder stands for its .xlsx files."},
         footer = {"", "Examples:",
             "  backprop audit BackPropagationSheet.xlsx",
-            "  backprop audit sheets/ --format markdown > report.md     every .xlsx in the folder",
+            "  backprop audit sheets/ --format markdown > report.md   (every .xlsx there)",
             "  backprop audit student.xlsx --sheet 'LR = 0.1' --format json",
-            "  backprop audit student.xlsx --lr 0.5                     for a table that states no rate",
+            "  backprop audit student.xlsx --lr 0.5      (a table that states no rate)",
             "  backprop audit student.xlsx --record && backprop diff 1 2",
-            "", "Exit codes: 0 every table right (or not auditable), 1 a table is defective, 2 bad input (nothing recorded)."})
+            "", "Exit codes: 0 every table right (or not auditable), 1 a table is",
+            "defective, 2 bad input (one line saying what to change; nothing recorded)."})
 final class AuditCommand implements StoreCommand {
     static final int DEFECTIVE = 1;
 
