@@ -2,7 +2,11 @@ package org.backprop.sheets.write;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.poi.ss.usermodel.CellStyle;
 import org.apache.poi.ss.usermodel.Font;
 import org.apache.poi.ss.util.CellRangeAddress;
@@ -23,6 +27,8 @@ import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunStarted;
+import org.backprop.model.Backprop;
+import org.backprop.model.EpochValues;
 import org.backprop.model.Loss;
 import org.backprop.model.Network;
 import org.backprop.model.RunConfig;
@@ -52,6 +58,31 @@ public final class ExactSheetWriter {
     /** Whether a run has the sheet's shape: 2-2-2, one sample, no biases. */
     public static boolean fits(RunConfig config) {
         return config.network().isSeedShaped(config.data().sampleCount());
+    }
+
+    /**
+     * Trains {@code config} in memory (no store) and writes its sheet, each epoch passed through {@code edit} first
+     * (the identity for the exact sheet): for benchmarks and the launcher's warm-up, which need sheets but no runs.
+     */
+    public static void write(RunConfig config, UnaryOperator<EpochRecorded> edit, OutputStream out) throws IOException {
+        RunStarted started = new RunStarted(1, config, null, null, Instant.EPOCH);
+        double[] w = config.initial().weights();
+        double[] b = config.initial().biases();
+        EpochValues values = new EpochValues(config.network(), config.data().sampleCount());
+        List<EpochRecorded> epochs = new ArrayList<>(config.epochs());
+        for (int e = 0; e < config.epochs(); e++) {
+            Backprop.compute(config.network(), config.data(), w, b, values);
+            epochs.add(edit.apply(EpochRecorded.of(1, e, w, b, values)));
+            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
+        }
+        write(started, epochs.size(), epochs::forEach, out);
+    }
+
+    /** The same epoch with gradient {@code k} replaced: a sheet with one wrong cell. */
+    public static EpochRecorded withGradient(EpochRecorded e, int k, double gradient) {
+        double[] g = e.weightGradients();
+        g[k] = gradient;
+        return new EpochRecorded(e.runId(), e.epoch(), e.before(), e.netInputs(), e.activations(), e.deltas(), g, e.biasGradients(), e.loss());
     }
 
     /**
