@@ -77,6 +77,9 @@ public final class Bench {
                 check(r.rows().size() == 100, "the epoch_sheet range returned " + r.rows().size() + " rows");
             }), "ms", "<", 20);
         }
+        // The web page over the long run, and over a store of many runs.
+        new UiBench(dir, launcher, quick, this::figure).run(longStore, longEpochs);
+
         try (EventStore store = Stores.open(StoreLocation.of(wideStore.toString()), StoreAccess.CREATE)) {
             figure("state.wide.median", stateMedianMillis(store, wideEpochs, quick ? 50 : 200), "ms", "<", 2);
             long weights = wide.weightCount() + wide.biasCount();

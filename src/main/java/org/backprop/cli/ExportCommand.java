@@ -21,6 +21,7 @@ import org.backprop.replay.Replay;
 import org.backprop.sheets.write.ExactSheetWriter;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
+import org.backprop.table.RowStream;
 import picocli.CommandLine.Command;
 
 import picocli.CommandLine.Option;
@@ -125,7 +126,7 @@ final class ExportCommand implements StoreCommand {
         switch (format) {
             case csv -> {
                 EpochSheet sheet = new EpochSheet(replay.started(), false);
-                try (RowStream rows = RowStream.of(Format.csv, out, sheet.columns())) {
+                try (RowStream rows = RowStream.csv(out, sheet.columns())) {
                     if (replay.epochCount() > 0) {
                         replay.forEach(0, replay.epochCount() - 1, e -> rows.row(sheet.row(e)));
                     }

@@ -1,5 +1,9 @@
 package org.backprop.cli;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +15,7 @@ import org.backprop.digest.SeenDigests;
 import org.backprop.digest.StoreDigest;
 import org.backprop.events.EventStore;
 import org.backprop.events.InvalidQueryException;
+import org.backprop.events.QueryCancelledException;
 import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.StoreException;
 import org.backprop.events.UnknownRunException;
@@ -40,10 +45,13 @@ import picocli.CommandLine.Option;
             "  backprop audit student.xlsx         finds the first wrong cell of a hand-made backprop sheet",
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
+            "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
             "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
+    /** What a process stopped by Ctrl-C exits with. */
+    static final int CANCELLED = 130;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
@@ -62,7 +70,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Buffered, not flushed at every line: a query streaming millions of rows would otherwise make a system call a
+        // row. Commands that print while they work (verify's lines, the interactive replay) flush where they must.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                System.out.charset()), 1 << 16), false);
+        System.exit(run(args, out, new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
@@ -84,6 +96,10 @@ public final class Main implements Runnable {
             boolean debug = debugRequested(args);
             if (isOutOfMemory(e)) {
                 return outOfMemory(e, err, debug);
+            }
+            if (e instanceof QueryCancelledException cancelled) {
+                err.println("backprop: " + cancelled.getMessage());
+                return CANCELLED;
             }
             if (e instanceof BackpropException known) {
                 err.println("backprop: " + known.getMessage());
@@ -187,6 +203,7 @@ public final class Main implements Runnable {
         m.put("audit", AuditCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("server", ServerCommand.class);
+        m.put("ui", UiCommand.class);
         m.put("warm-up", WarmUpCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;

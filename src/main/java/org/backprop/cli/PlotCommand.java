@@ -57,6 +57,10 @@ final class PlotCommand implements StoreCommand {
     @Mixin
     ChartOptions chart;
 
+    @Option(names = "--no-align", description = "Draw every run from epoch 0, forks too (by default a fork is drawn where its history puts it:"
+            + " its epoch j at its fork epoch + j).")
+    boolean noAlign;
+
     @Override
     public StoreAccess prepare() {
         if (runs.isEmpty() == (sweep == null)) {
@@ -82,11 +86,12 @@ final class PlotCommand implements StoreCommand {
                 throw new BadInputException("that chart would have " + lines + " lines (one per weight and bias of each run); it draws at most "
                         + MAX_LINES + ": plot fewer runs, or query the weight_updates and gradients views");
             }
-            drawn = RunCharts.values(runStore, ids, weights ? RunCharts.Values.WEIGHTS : RunCharts.Values.GRADIENTS, chart.width, chart.height);
+            drawn = RunCharts.values(runStore, ids, weights ? RunCharts.Values.WEIGHTS : RunCharts.Values.GRADIENTS, chart.width, chart.height,
+                    !noAlign);
         } else {
             String title = sweep != null ? sweepTitle(sweep, runStore.sweep(sweep).orElseThrow().chained())
                     : "Total error per epoch: " + (ids.size() == 1 ? "run " : "runs ") + String.join(", ", ids.stream().map(String::valueOf).toList());
-            drawn = RunCharts.error(runStore, ids, title, log, chart.width, chart.height);
+            drawn = RunCharts.error(runStore, ids, title, log, chart.width, chart.height, !noAlign);
         }
         ChartOptions.write(drawn, out);
         PrintWriter o = spec.commandLine().getOut();

@@ -8,13 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import org.backprop.sweep.RunHistory;
+import org.backprop.events.RunHistory;
 import org.backprop.events.UnknownRunException;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.replay.Stepper;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
+import org.backprop.table.RowStream;
 import picocli.CommandLine.Command;
 
 import picocli.CommandLine.Option;
@@ -97,7 +98,7 @@ final class ReplayCommand implements StoreCommand {
         }
         if (format != Format.table) {
             EpochSheet sheet = new EpochSheet(replay.started(), true);
-            try (RowStream rows = RowStream.of(format, out, sheet.columns())) {
+            try (RowStream rows = Tables.stream(format, out, sheet.columns())) {
                 replay.forEach(first, last, e -> rows.row(sheet.row(e)));
             }
             return 0;
@@ -151,7 +152,7 @@ final class ReplayCommand implements StoreCommand {
                     if (rows == null) {
                         List<String> columns = new ArrayList<>(List.of("history_epoch"));
                         columns.addAll(sheet.columns());
-                        rows = RowStream.of(format, out, columns);
+                        rows = Tables.stream(format, out, columns);
                     }
                     RowStream sink = rows;
                     replay.forEach(historyFirst + offset, historyLast + offset, e -> {

@@ -1,7 +1,6 @@
 package org.backprop.cli;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
@@ -31,18 +30,15 @@ final class RunsCommand implements StoreCommand {
     @Override
     public int call(EventStore runStore) {
         List<RunSummary> runs = runStore.runs();
-        List<String> columns = Arrays.asList("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded", "status",
-                "parent_run_id", "fork_epoch", "sweep_id", "created_at", "reason");
         List<List<Object>> rows = new ArrayList<>();
         for (RunSummary r : runs) {
-            rows.add(Arrays.asList(r.runId(), r.name(), r.layers(), r.learningRate(), r.epochs(), r.epochsRecorded(), r.status(),
-                    r.parentRunId(), r.forkEpoch(), r.sweepId(), r.createdAt() == null ? null : r.createdAt().toString(), r.reason()));
+            rows.add(r.row());
         }
         if (output.format == Format.table && runs.isEmpty()) {
             spec.commandLine().getOut().println("no runs in " + runStore.describe() + " yet: 'backprop train' records one");
             return 0;
         }
-        Tables.print(spec.commandLine().getOut(), output.format, columns, rows);
+        Tables.print(spec.commandLine().getOut(), output.format, RunSummary.COLUMNS, rows);
         return 0;
     }
 }

@@ -105,10 +105,29 @@ public interface EventStore extends AutoCloseable {
     void forEachJournalEntry(long from, Consumer<JournalEntry> action);
 
     /**
-     * Runs one read-only SQL query over the store's views and tables, on a connection that cannot write; anything but
-     * one query is an {@link InvalidQueryException}.
+     * Runs one read-only SQL query over the store's views and tables, on a connection that cannot write, and hands its
+     * rows to {@code rows} as they come; anything but one query, and a query that runs past its timeout, are
+     * {@link InvalidQueryException}s, and a query cancelled meanwhile is a {@link QueryCancelledException}.
      */
-    QueryResult query(String sql);
+    void query(SqlQuery query, QueryRows rows);
+
+    /** The same, with all rows collected: for results known to be small. */
+    default QueryResult query(String sql) {
+        List<String> columns = new java.util.ArrayList<>();
+        List<List<Object>> all = new java.util.ArrayList<>();
+        query(new SqlQuery(sql, java.time.Duration.ofMinutes(10)), new QueryRows() {
+            @Override
+            public void columns(List<String> names) {
+                columns.addAll(names);
+            }
+
+            @Override
+            public void row(List<Object> values) {
+                all.add(values);
+            }
+        });
+        return new QueryResult(columns, all);
+    }
 
     @Override
     void close();

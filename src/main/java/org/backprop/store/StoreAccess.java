@@ -6,6 +6,11 @@ public enum StoreAccess {
     CREATE,
     /** Records runs into a store that exists already (fork, resume). */
     WRITE,
-    /** Only reads a store that exists already. */
-    READ
+    /** Only reads a store that exists already: a short command, which leaves every byte of the file as it was. */
+    READ,
+    /**
+     * Only reads a store that exists already, for as long as it likes, while other processes write to it and it sees
+     * their commits (the web page): as the user that may only select, sharing the store as the writers do.
+     */
+    WATCH
 }

@@ -101,7 +101,10 @@ class RunDiffTest {
     void diffStatesTheInitialWeightsConfoundOfAChainedSweep() {
         try (H2EventStore store = open()) {
             SweepResult chained = new Sweeper(store, 1).run(RunConfig.seed().withEpochs(20), List.of(0.1, 0.2), true);
-            RunDiff diff = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId());
+            RunDiff lined = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId());
+            assertFalse(lined.initialWeightsEqual(), "the second run continues the first: no like-for-like start");
+            assertTrue(lined.startStatement().startsWith("the runs do not overlap"), lined.startStatement());
+            RunDiff diff = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId(), false);
             assertFalse(diff.initialWeightsEqual());
             assertEquals(0, diff.firstDivergentEpoch());
             ConfigDifference initial = diff.configurationDifferences().stream().filter(d -> d.field().equals("initial weights")).findFirst().orElseThrow();

@@ -325,7 +325,7 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public QueryResult query(String sql) {
+    public void query(SqlQuery query, QueryRows rows) {
         throw new InvalidQueryException("an in-memory store has no SQL: query a real store");
     }
 

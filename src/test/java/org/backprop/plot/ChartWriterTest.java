@@ -40,6 +40,26 @@ class ChartWriterTest {
     }
 
     @Test
+    void aForkIsDrawnWhereItsHistoryPutsItUnlessAskedNotTo() {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+            long parent = new Trainer(store).train(RunConfig.seed().withEpochs(40), TrainingProgress.NONE).started().runId();
+            long fork = new org.backprop.sweep.Fork(store).run(new org.backprop.sweep.ForkRequest(parent, 25, 0.5, 10, null), null,
+                    TrainingProgress.NONE).started().runId();
+            Chart lined = RunCharts.error(store, List.of(parent, fork), "t", false, 640, 480);
+            assertEquals(25.0, lined.series().get(1).x(0), "the fork's epoch 0 is history epoch 25");
+            assertEquals(34.0, lined.series().get(1).x(9));
+            assertEquals(store.epochs(fork, 0, 0).get(0).loss(), lined.series().get(1).y(0));
+            assertTrue(lined.xLabel().startsWith("history epoch"), lined.xLabel());
+            Chart own = RunCharts.error(store, List.of(parent, fork), "t", false, 640, 480, false);
+            assertEquals(0.0, own.series().get(1).x(0));
+            assertEquals("epoch", own.xLabel());
+            Chart weights = RunCharts.values(store, List.of(fork), RunCharts.Values.WEIGHTS, 640, 480);
+            assertEquals(25.0, weights.series().get(0).x(0));
+            assertEquals(35.0, weights.series().get(0).x(10), "the weights after the fork's last update");
+        }
+    }
+
+    @Test
     void weightsChartHasALinePerWeightEndingWithTheFinalWeights() throws IOException {
         try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             long a = new Trainer(store).train(RunConfig.seed().withEpochs(30), TrainingProgress.NONE).started().runId();

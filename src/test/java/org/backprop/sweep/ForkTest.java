@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.RunHistory;
 import org.backprop.events.Lineage;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.UnknownRunException;

@@ -14,6 +14,8 @@ import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.RunEnding;
 import org.backprop.events.SealedBlock;
 import org.backprop.events.StoreException;
+import org.backprop.events.StoreFaultException;
+import org.backprop.events.StoreLostException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -35,6 +37,8 @@ final class BlockWriter implements BlockSink {
     private final Supplier<Handle> reconnect;
     private final WriterLease lease;
     private final long runId;
+    /** The store, as messages name it. */
+    private final String where;
     private final List<SealedBlock> pending = new ArrayList<>();
     private long pendingBytes;
     private long lastCommit = System.nanoTime();
@@ -43,7 +47,8 @@ final class BlockWriter implements BlockSink {
      * @param reconnect opens a new connection when this one breaks, or null to give up at once
      * @param lease the run's writer claim, confirmed with every commit and given up at the end, or null for none
      */
-    BlockWriter(Handle handle, Supplier<Handle> reconnect, WriterLease lease, long runId) {
+    BlockWriter(Handle handle, Supplier<Handle> reconnect, WriterLease lease, long runId, String where) {
+        this.where = where;
         this.handle = handle;
         this.reconnect = reconnect;
         this.lease = lease;
@@ -158,7 +163,7 @@ final class BlockWriter implements BlockSink {
 
     @Override
     public void close() {
-        handle.close();
+        closeQuietly(handle);
     }
 
     /** One transaction's work; {@code retry} is true when an earlier try may have been committed before the connection broke. */
@@ -191,12 +196,17 @@ final class BlockWriter implements BlockSink {
         }
     }
 
-    private void reopen(int attempt) {
+    /** Lets go of a connection; one that broke, or whose database closed under it, cannot say goodbye, and need not. */
+    static void closeQuietly(Handle h) {
         try {
-            handle.close();
+            h.close();
         } catch (RuntimeException ignored) {
-            // The old connection is broken; closing it only tidies up.
+            // Everything worth keeping was committed or is lost already: closing only tidies up.
         }
+    }
+
+    private void reopen(int attempt) {
+        closeQuietly(handle);
         try {
             Thread.sleep(Math.min(2000L, 50L << Math.min(attempt, 6)));
         } catch (InterruptedException e) {
@@ -207,15 +217,19 @@ final class BlockWriter implements BlockSink {
     }
 
     private RuntimeException translate(RuntimeException e, RuntimeException lost) {
-        if (e instanceof ConcurrentAppendException || e instanceof StoreException) {
+        if (e instanceof ConcurrentAppendException || e instanceof StoreException || e instanceof StoreFaultException) {
             return e;
+        }
+        StoreFaultException fault = H2Errors.faultOf(e, where, "'backprop resume " + runId + "' (what was committed before is kept)");
+        if (fault != null) {
+            return fault;
         }
         if (H2Errors.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
             return new ConcurrentAppendException("another writer appended to run " + runId + " first"
                     + (pending.isEmpty() ? "" : " (this writer expected epoch " + pending.get(0).first() + " to be next)"), e);
         }
         if (H2Errors.isConnectionLost(e) && lost != null) {
-            return new StoreException("the connection to the store broke while recording run " + runId
+            return new StoreLostException("the connection to the store broke while recording run " + runId
                     + " and could not be made again within " + RECONNECT_SECONDS + " s: the run is interrupted; 'backprop resume "
                     + runId + "' continues it once the store is reachable", e);
         }

@@ -2,7 +2,10 @@ package org.backprop.store.h2;
 
 import java.sql.SQLException;
 import org.backprop.events.StoreException;
+import org.backprop.events.StoreFaultException;
 import org.h2.api.ErrorCode;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 
 /** What H2's errors mean for the store: a connection that broke, a key already taken, a message fit for one line. */
 final class H2Errors {
@@ -14,6 +17,9 @@ final class H2Errors {
      * it while another process takes the store over (not for bad SQL or data).
      */
     static boolean isConnectionLost(Throwable e) {
+        if (fault(e) != null) {
+            return false;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = String.valueOf(sql.getSQLState());
@@ -31,6 +37,71 @@ final class H2Errors {
             }
         }
         return false;
+    }
+
+    /**
+     * What failed under the store when an error comes from the disk or the file rather than from a connection: the
+     * device is full, an I/O operation failed, or the file is corrupt; null for any other error. H2 closes a database
+     * whose file failed, so the errors that follow say only "closed": the cause chain still holds the first one.
+     */
+    static StoreFaultException.Kind fault(Throwable e) {
+        StoreFaultException.Kind found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreFaultException f) {
+                return f.kind();
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
+                return StoreFaultException.Kind.DISK_FULL;
+            }
+            // Only errors of the file itself: a broken connection's cause is an IOException too (EOF, socket).
+            if (t instanceof SQLException sql && sql.getErrorCode() == ErrorCode.FILE_CORRUPTED_1
+                    || t instanceof MVStoreException m && (m.getErrorCode() == DataUtils.ERROR_FILE_CORRUPT
+                    || m.getErrorCode() == DataUtils.ERROR_CHUNK_NOT_FOUND)) {
+                found = StoreFaultException.Kind.CORRUPT;
+            } else if (found == null && (t instanceof SQLException sql && (sql.getErrorCode() == ErrorCode.IO_EXCEPTION_1
+                    || sql.getErrorCode() == ErrorCode.IO_EXCEPTION_2)
+                    || t instanceof MVStoreException m && (m.getErrorCode() == DataUtils.ERROR_WRITING_FAILED
+                    || m.getErrorCode() == DataUtils.ERROR_READING_FAILED))) {
+                found = StoreFaultException.Kind.IO_ERROR;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                StoreFaultException.Kind k = fault(s);
+                if (k != null) {
+                    return k;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The fault in {@code e}, said for a person: what failed under the store {@code where}, and {@code then}, what to do
+     * once it is mended (such as "'backprop resume 3'"); null when {@code e} is no fault of the disk or file.
+     */
+    static StoreFaultException faultOf(Throwable e, String where, String then) {
+        StoreFaultException.Kind kind = fault(e);
+        if (kind == null) {
+            return null;
+        }
+        if (e instanceof StoreFaultException f) {
+            return f;
+        }
+        String detail = deepest(e);
+        return new StoreFaultException(kind, switch (kind) {
+            case DISK_FULL -> "no space left on the device of " + where + ": free space, then " + then;
+            case IO_ERROR -> "the store " + where + " could not be written or read (" + detail + "): check the disk, then " + then;
+            case CORRUPT -> "the store " + where + " is corrupt (" + detail + "): it cannot be read as it is; restore it from a copy"
+                    + " ('backprop verify --db COPY' says whether a copy is whole)";
+        }, e);
+    }
+
+    private static String deepest(Throwable e) {
+        Throwable last = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            last = t;
+        }
+        return firstLine(last.getMessage());
     }
 
     static boolean isDuplicateKey(Throwable e) {

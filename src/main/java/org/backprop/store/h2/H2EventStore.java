@@ -13,12 +13,13 @@ import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventStore;
 import org.backprop.events.JournalEntry;
 import org.backprop.events.Lineage;
-import org.backprop.events.QueryResult;
+import org.backprop.events.QueryRows;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
 import org.backprop.events.SheetSource;
 import org.backprop.events.RunSummary;
+import org.backprop.events.SqlQuery;
 import org.backprop.events.StoredRun;
 import org.backprop.events.SweepRecord;
 import org.backprop.model.Parameters;
@@ -50,7 +51,7 @@ public final class H2EventStore implements EventStore {
         this.handle = H2Opening.configured(Jdbi.create(connection)).open();
         this.reads = new RunReads(location, handle);
         this.listing = new RunListing(handle);
-        this.recording = new RunRecording(jdbi);
+        this.recording = new RunRecording(jdbi, location.describe());
         this.journal = new JournalReads(handle);
     }
 
@@ -194,14 +195,14 @@ public final class H2EventStore implements EventStore {
     }
 
     @Override
-    public QueryResult query(String sql) {
-        return ReadOnlyQuery.run(location, sql);
+    public void query(SqlQuery query, QueryRows rows) {
+        ReadOnlyQuery.run(location, query, rows);
     }
 
     @Override
     public synchronized void close() {
         try {
-            handle.close();
+            BlockWriter.closeQuietly(handle);
         } finally {
             // Jdbi leaves a connection it was given open; the database closes with the last one.
             try {

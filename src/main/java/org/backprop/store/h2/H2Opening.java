@@ -11,6 +11,8 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.FlightRecorder;
 import org.backprop.events.StoreException;
+import org.backprop.model.BackpropException;
+import org.backprop.events.StoreFaultException;
 import org.backprop.store.StoreAccess;
 import org.backprop.store.StoreLocation;
 import org.jdbi.v3.core.Jdbi;
@@ -42,7 +44,8 @@ final class H2Opening {
     /** Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there. */
     static Opened open(StoreLocation location, StoreAccess access) {
         AtomicReference<StoreLocation> chosen = new AtomicReference<>(location);
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen));
+        boolean watching = access == StoreAccess.WATCH;
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, watching));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
@@ -53,7 +56,17 @@ final class H2Opening {
             opened = access == StoreAccess.READ ? forReading(location) : location;
             chosen.set(opened);
             app = connectApp(opened, access);
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
+            if (e instanceof BackpropException decided) {
+                throw decided;
+            }
+            StoreFaultException fault = H2Errors.faultOf(e, location.describe(), "run the command again (nothing was written)");
+            if (fault != null) {
+                throw fault;
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
         }
         try {
@@ -89,9 +102,9 @@ final class H2Opening {
         return readOnly;
     }
 
-    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen) {
+    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, boolean watching) {
         // Whether the file is opened read-only is decided while this runs; connections are made from the decision.
-        Jdbi jdbi = configured(Jdbi.create(() -> Schema.connect(chosen.get().url(), Schema.APP, Schema.APP_PASSWORD)));
+        Jdbi jdbi = configured(Jdbi.create(() -> connectUser(chosen.get(), watching)));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -123,7 +136,7 @@ final class H2Opening {
         }
         Connection app;
         try {
-            app = connectAppUser(location);
+            app = connectUser(location, access == StoreAccess.WATCH);
         } catch (SQLException e) {
             // A server URL naming a store the server does not have yet: create it there, as a file path would.
             boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
@@ -146,7 +159,7 @@ final class H2Opening {
         if (version < Schema.CURRENT_VERSION) {
             Schema.migrate(location.url());
         }
-        if (access != StoreAccess.READ) {
+        if (access == StoreAccess.CREATE || access == StoreAccess.WRITE) {
             Schema.writeCommitsAtOnce(location.url());
         }
         return app;
@@ -203,8 +216,18 @@ final class H2Opening {
      * another process is creating exists before its users do.
      */
     private static Connection connectAppUser(StoreLocation location) throws SQLException {
+        return connectUser(location, false);
+    }
+
+    /** The application's connection, or with {@code reader} a read-only one of the user that may only select. */
+    private static Connection connectUser(StoreLocation location, boolean reader) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
+                if (reader) {
+                    Connection c = Schema.connect(ifExists(location.url()), Schema.READER, Schema.READER_PASSWORD);
+                    c.setReadOnly(true);
+                    return c;
+                }
                 return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
             } catch (SQLException e) {
                 boolean passing = H2Errors.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
@@ -225,11 +248,24 @@ final class H2Opening {
         }
     }
 
+    /** Whether the file starts as every H2 store file does, with its file header block. */
+    private static boolean isH2File(StoreLocation location) {
+        try (var in = Files.newInputStream(location.dataFile())) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'H' && head[1] == ':' && head[2] == '2' && head[3] == ',';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String ifExists(String url) {
         return url.contains(";IFEXISTS=") ? url : url + ";IFEXISTS=TRUE";
     }
 
-    private static StoreException notAStore(StoreLocation location, SQLException e) {
+    private static RuntimeException notAStore(StoreLocation location, SQLException e) {
+        if (location.file() != null && H2Errors.fault(e) != null && isH2File(location)) {
+            return H2Errors.faultOf(e, location.describe(), "run the command again");
+        }
         // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
         String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
                 : location.file() != null ? "it is not an H2 database file" : H2Errors.firstLine(e.getMessage());

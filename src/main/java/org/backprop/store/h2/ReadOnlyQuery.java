@@ -10,31 +10,51 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.backprop.events.InvalidQueryException;
-import org.backprop.events.QueryResult;
+import org.backprop.events.QueryCancelledException;
+import org.backprop.events.QueryRows;
+import org.backprop.events.SqlQuery;
 import org.backprop.store.StoreLocation;
 
 /**
  * The {@code sql} console: one query on a connection of the read-only user, so nothing it says can change the store;
- * statements other than queries are refused before they reach the database.
+ * statements other than one query are refused before they reach the database. Rows are handed on as H2 produces them
+ * (lazily, so a large result is never held whole, here or in a process serving the store), the query stops at its
+ * timeout, and cancelling it stops it where it runs.
  */
 final class ReadOnlyQuery {
+    /** H2's state for a statement cancelled or timed out. */
+    private static final String CANCELLED = "57014";
+
     private ReadOnlyQuery() {
     }
 
-    static QueryResult run(StoreLocation location, String sql) {
-        String trimmed = sql.strip();
+    static void run(StoreLocation location, SqlQuery query, QueryRows rows) {
+        String trimmed = query.sql().strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
         }
         if (trimmed.isEmpty()) {
             throw new InvalidQueryException("the query is empty: give one SELECT statement, such as \"SELECT * FROM runs\"");
         }
+        int second = secondStatement(trimmed);
+        if (second >= 0) {
+            throw new InvalidQueryException("give one query: the text holds another statement after the ';' at character " + second
+                    + " (H2 would run them all but show only the first): run them one at a time");
+        }
         for (int attempt = 0; ; attempt++) {
+            boolean[] started = new boolean[1];
             try {
-                return readOnly(location, trimmed);
+                readOnly(location, trimmed, query, rows, started);
+                return;
             } catch (SQLException e) {
-                // A query is safe to run again when the process serving the store closed it under this one.
-                if (!H2Errors.isConnectionLost(e) || attempt == 40) {
+                if (CANCELLED.equals(e.getSQLState())) {
+                    throw query.cancelled() ? new QueryCancelledException("the query was cancelled (Ctrl-C) where it ran; the store is as it was", e)
+                            : new InvalidQueryException("the query ran longer than its " + query.timeout().toSeconds() + " s: narrow it (a run_id or"
+                            + " epoch condition), or give a longer --timeout");
+                }
+                // A query is safe to run again when the process serving the store closed it under this one, as long as
+                // none of its rows were handed on yet.
+                if (!H2Errors.isConnectionLost(e) || attempt == 40 || started[0]) {
                     throw new InvalidQueryException(describeQueryError(e));
                 }
                 H2Errors.pause(e);
@@ -42,35 +62,93 @@ final class ReadOnlyQuery {
         }
     }
 
-    private static QueryResult readOnly(StoreLocation location, String trimmed) throws SQLException {
+    private static void readOnly(StoreLocation location, String trimmed, SqlQuery query, QueryRows rows, boolean[] started) throws SQLException {
         try (Connection c = Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                // Rows are computed as they are fetched instead of all before the first (H2's default).
+                s.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                s.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, query.timeout().toSeconds())));
+                s.setFetchSize(1000);
+                query.whenCancelled(() -> {
+                    try {
+                        s.cancel();
+                    } catch (SQLException e) {
+                        // The statement is done or closed: there is nothing left to cancel.
+                    }
+                });
+                if (query.cancelled()) {
+                    throw new QueryCancelledException("the query was cancelled (Ctrl-C) before it ran; the store is as it was", null);
+                }
                 if (!s.execute(trimmed)) {
                     c.rollback();
                     throw new InvalidQueryException("only queries are allowed, and this statement changes the store: give a SELECT");
                 }
                 try (ResultSet rs = s.getResultSet()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    List<String> columns = new ArrayList<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
-                    }
-                    List<List<Object>> rows = new ArrayList<>();
-                    while (rs.next()) {
-                        List<Object> row = new ArrayList<>(columns.size());
-                        for (int i = 1; i <= columns.size(); i++) {
-                            row.add(rs.getObject(i));
-                        }
-                        rows.add(Collections.unmodifiableList(row));
-                    }
-                    return new QueryResult(columns, rows);
+                    hand(rs, rows, started);
                 }
             } finally {
+                query.whenCancelled(() -> { });
                 c.rollback();
             }
         }
+    }
+
+    private static void hand(ResultSet rs, QueryRows rows, boolean[] started) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
+        }
+        started[0] = true;
+        rows.columns(Collections.unmodifiableList(columns));
+        while (rs.next()) {
+            List<Object> row = new ArrayList<>(columns.size());
+            for (int i = 1; i <= columns.size(); i++) {
+                row.add(rs.getObject(i));
+            }
+            rows.row(Collections.unmodifiableList(row));
+        }
+    }
+
+    /**
+     * Where a statement separator with more SQL after it stands, outside quotes and comments (1-based), or -1: the text
+     * is one statement.
+     */
+    static int secondStatement(String sql) {
+        int n = sql.length();
+        int separator = -1;
+        for (int i = 0; i < n; i++) {
+            char c = sql.charAt(i);
+            int end;
+            if (c == '\'' || c == '"') {
+                end = sql.indexOf(c, i + 1);
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                end = sql.indexOf('\n', i);
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? -1 : end + 1;
+            } else if (c == '$' && i + 1 < n && sql.charAt(i + 1) == '$') {
+                end = sql.indexOf("$$", i + 2);
+                end = end < 0 ? -1 : end + 1;
+            } else {
+                if (c == ';') {
+                    separator = i;
+                } else if (!Character.isWhitespace(c) && separator >= 0) {
+                    return separator + 1;
+                }
+                continue;
+            }
+            if (separator >= 0 && (c == '\'' || c == '"' || c == '$')) {
+                return separator + 1;
+            }
+            if (end < 0) {
+                return -1;
+            }
+            i = end;
+        }
+        return -1;
     }
 
     private static String describeQueryError(SQLException e) {

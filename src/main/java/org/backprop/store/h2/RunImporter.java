@@ -18,11 +18,11 @@ final class RunImporter {
     private RunImporter() {
     }
 
-    static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest) {
+    static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest, String where) {
         return writer.inTransaction(h -> {
             RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.source(), original.createdAt());
             long id = started.runId();
-            PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id), false, started, 0,
+            PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id, where), false, started, 0,
                     RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);
             boolean ended = false;
             while (rest.hasNext()) {

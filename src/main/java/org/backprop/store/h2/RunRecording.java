@@ -19,6 +19,7 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
 import org.backprop.events.SheetSource;
+import org.backprop.events.StoreFaultException;
 import org.backprop.model.RunConfig;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -33,9 +34,11 @@ final class RunRecording {
     static final int ROW_BYTES = 64 * 1024;
 
     private final Jdbi jdbi;
+    private final String where;
 
-    RunRecording(Jdbi jdbi) {
+    RunRecording(Jdbi jdbi, String where) {
         this.jdbi = jdbi;
+        this.where = where;
     }
 
     RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
@@ -54,7 +57,11 @@ final class RunRecording {
                 return recorder(writer, new WriterLease(started.runId()), started, 0);
             } catch (RuntimeException e) {
                 if (writer != null) {
-                    writer.close();
+                    BlockWriter.closeQuietly(writer);
+                }
+                StoreFaultException fault = H2Errors.faultOf(e, where, "train the run again (nothing of it was recorded)");
+                if (fault != null) {
+                    throw fault;
                 }
                 // The process serving the store went away (AUTO_SERVER): start again, or carry on with the start
                 // event if it was committed before the connection broke.
@@ -70,7 +77,7 @@ final class RunRecording {
     }
 
     private PackedRecorder recorder(Handle writer, WriterLease lease, RunStarted started, int nextEpoch) {
-        return new PackedRecorder(new BlockWriter(writer, jdbi::open, lease, started.runId()), true, started, nextEpoch,
+        return new PackedRecorder(new BlockWriter(writer, jdbi::open, lease, started.runId(), where), true, started, nextEpoch,
                 hashOf(writer, started.runId()), ROW_BYTES);
     }
 
@@ -95,7 +102,7 @@ final class RunRecording {
             });
             return recorder(writer, lease, started, storedEpochs(writer, runId));
         } catch (RuntimeException e) {
-            writer.close();
+            BlockWriter.closeQuietly(writer);
             throw e;
         }
     }
@@ -115,7 +122,7 @@ final class RunRecording {
 
     RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
         try (Handle writer = jdbi.open()) {
-            return RunImporter.importRun(writer, original, rest);
+            return RunImporter.importRun(writer, original, rest, where);
         }
     }
 

@@ -21,6 +21,16 @@ final class StoreHolder {
     private StoreHolder() {
     }
 
+    private static final long RECENT_MILLIS = 10_000;
+
+    private static boolean isRecent(StoreLocation location) {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(location.lockFile()).toMillis() < RECENT_MILLIS;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static boolean isServing(StoreLocation location) {
         Properties lock = new Properties();
         try (Reader in = Files.newBufferedReader(location.lockFile(), StandardCharsets.ISO_8859_1)) {
@@ -33,8 +43,9 @@ final class StoreHolder {
         }
         String server = lock.getProperty("server");
         if (server == null) {
-            // Held without a server (not opened by this tool), or the holder is still starting one.
-            return true;
+            // Held without a server, or by a holder still starting one; a file no one has touched for a while (left
+            // empty by a process that died, say) holds nothing.
+            return isRecent(location);
         }
         int colon = server.lastIndexOf(':');
         try (Socket s = new Socket()) {

@@ -170,7 +170,7 @@ class H2EventStoreTest {
             RunRecorder first = store.start(config, null, null);
             RunStarted started = first.started();
             Handle second = Handle.class.cast(store.writerHandle());
-            RunRecorder rival = new PackedRecorder(new BlockWriter(second, null, null, started.runId()), false, started, 0,
+            RunRecorder rival = new PackedRecorder(new BlockWriter(second, null, null, started.runId(), "the test store"), false, started, 0,
                     RunRecording.hashOf(second, started.runId()), RunRecording.ROW_BYTES);
             EpochRecorded e0 = epochOf(started, config.initial(), 0);
             first.append(e0);
@@ -210,7 +210,7 @@ class H2EventStoreTest {
             // Reconnecting after the broken connection below throws an error, as running out of memory there would.
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(handle, () -> {
                 throw new OutOfMemoryError("simulated");
-            }, null, started.runId()), true, started, 0, RunRecording.hashOf(handle, started.runId()), RunRecording.ROW_BYTES);
+            }, null, started.runId(), "the test store"), true, started, 0, RunRecording.hashOf(handle, started.runId()), RunRecording.ROW_BYTES);
             recorder.append(epochOf(started, config.initial(), 0));
             recorder.flush();
             handle.getConnection().close();

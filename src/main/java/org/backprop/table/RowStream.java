@@ -1,4 +1,4 @@
-package org.backprop.cli;
+package org.backprop.table;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,10 +8,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Writes rows one at a time, as CSV or as a JSON array of objects, in the same form as {@link Tables}; for tables too
+ * Writes rows one at a time, as CSV or as a JSON array of objects, each cell as {@link Cells} writes it; for tables too
  * long to hold in memory, such as every epoch of a long run.
  */
-abstract class RowStream implements AutoCloseable {
+public abstract class RowStream implements AutoCloseable {
     final PrintWriter out;
     final List<String> columns;
 
@@ -20,15 +20,18 @@ abstract class RowStream implements AutoCloseable {
         this.columns = columns;
     }
 
-    static RowStream of(Format format, PrintWriter out, List<String> columns) {
-        return switch (format) {
-            case csv -> new Csv(out, columns);
-            case json -> new Json(out, columns);
-            default -> throw new IllegalArgumentException("rows stream as csv or json, not " + format);
-        };
+    /** CSV: a header line of the column names, then one line a row. */
+    public static RowStream csv(PrintWriter out, List<String> columns) {
+        return new Csv(out, columns);
     }
 
-    abstract void row(List<?> values);
+    /** A JSON array with one object a row, keyed by the column names. */
+    public static RowStream json(PrintWriter out, List<String> columns) {
+        return new Json(out, columns);
+    }
+
+    /** Writes one row: one value per column, in the columns' order. */
+    public abstract void row(List<?> values);
 
     @Override
     public abstract void close();
@@ -38,14 +41,14 @@ abstract class RowStream implements AutoCloseable {
 
         Csv(PrintWriter out, List<String> columns) {
             super(out, columns);
-            out.println(String.join(",", columns.stream().map(Tables::csvCell).toList()));
+            out.println(String.join(",", columns.stream().map(Cells::csvCell).toList()));
         }
 
         @Override
-        void row(List<?> values) {
+        public void row(List<?> values) {
             line.setLength(0);
             for (int c = 0; c < values.size(); c++) {
-                line.append(c == 0 ? "" : ",").append(Tables.csvCell(Tables.text(values.get(c))));
+                line.append(c == 0 ? "" : ",").append(Cells.csvCell(Cells.text(values.get(c))));
             }
             out.println(line);
         }
@@ -71,12 +74,12 @@ abstract class RowStream implements AutoCloseable {
         }
 
         @Override
-        void row(List<?> values) {
+        public void row(List<?> values) {
             try {
                 g.writeStartObject();
                 for (int c = 0; c < columns.size(); c++) {
                     g.writeFieldName(columns.get(c));
-                    Tables.writeValue(g, values.get(c));
+                    Cells.writeJson(g, values.get(c));
                 }
                 g.writeEndObject();
             } catch (IOException e) {
