@@ -109,6 +109,8 @@ public final class Bench {
             figure("state.seed_100_epochs.median", stateMedianMillis(store, 100, quick ? 300 : 1000), "ms", null, 0);
         }
 
+        AuditBenchmark.run(dir, quick, this::figure, this::timeProcess);
+
         if (quick) {
             System.out.println("# quick: smaller workloads, so whole-process figures carry more start-up; the targets are for the full run");
         }

@@ -23,6 +23,7 @@ import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
 import org.backprop.model.Activation;
 import org.backprop.model.BackpropException;
 import org.backprop.model.Dataset;
@@ -257,7 +258,19 @@ final class EventLines {
             RunConfig runConfig = new RunConfig(text(config, "name"), network, data, initial, optionalInteger(config, "weightSeed"),
                     number(config.get("learningRate"), "learningRate"), smallInteger(config, "epochs"));
             Lineage lineage = parent == null ? null : new Lineage(parent, forkEpoch == null ? 0 : forkEpoch.intValue());
-            return new RunStarted(runId, runConfig, lineage, optionalInteger(config, "sweepId"), instant(config, "createdAt"));
+            return new RunStarted(runId, runConfig, lineage, optionalInteger(config, "sweepId"), instant(config, "createdAt"), source(config));
+        }
+
+        /** The sheet a run was recorded from, when its configuration names one. */
+        private SheetSource source(ObjectNode config) {
+            JsonNode s = config.get("source");
+            if (s == null || s.isNull()) {
+                return null;
+            }
+            if (!(s instanceof ObjectNode source) || !"sheet".equals(text(source, "recordedFrom"))) {
+                throw bad("has a \"source\" that is not a sheet source", null);
+            }
+            return new SheetSource(text(source, "file"), text(source, "sha256"), text(source, "sheet"), text(source, "table"));
         }
 
         private byte[] hash(ObjectNode o) {

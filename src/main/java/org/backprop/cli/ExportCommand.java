@@ -18,6 +18,7 @@ import org.backprop.events.EventHashes;
 import org.backprop.events.StoredRun;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
+import org.backprop.sheets.write.ExactSheetWriter;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
 import org.backprop.table.RowStream;
@@ -33,15 +34,18 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Writes a run to standard output or to --out FILE.",
             "csv: one row per epoch; for 2-2-2 runs the seed spreadsheet's layout (the epoch_sheet columns), otherwise a column for",
             "every weight, bias, net input, activation, delta, output error and gradient, named after the views.",
-            "jsonl: the raw events, one JSON object per line in order, each with its hash; 'backprop import' reads it back."},
+            "jsonl: the raw events, one JSON object per line in order, each with its hash; 'backprop import' reads it back.",
+            "xlsx (2-2-2 runs with one sample, --out required): the tutorial's sheet, every computed cell a live formula whose",
+            "stored value is the run's exact double, the rate in a labelled cell; 'backprop audit' says it is exact."},
         footer = {"", "Examples:",
             "  backprop export 1 --format csv --out seed.csv",
             "  backprop export 1 --format jsonl --out run1.jsonl",
+            "  backprop export 1 --format xlsx --out seed-exact.xlsx    a reference sheet to hand out",
             "  backprop import run1.jsonl --db other-store      the same run in another store"})
 final class ExportCommand implements StoreCommand {
     /** What an export writes. */
     enum Kind {
-        csv, jsonl
+        csv, jsonl, xlsx
     }
 
     @Spec
@@ -50,7 +54,7 @@ final class ExportCommand implements StoreCommand {
     @Parameters(paramLabel = "RUN", description = "The run's id, or its name when that is unique.")
     String run;
 
-    @Option(names = "--format", required = true, paramLabel = "csv|jsonl", description = "csv (a spreadsheet) or jsonl (raw events with hashes).")
+    @Option(names = "--format", required = true, paramLabel = "csv|jsonl|xlsx", description = "csv (a spreadsheet), jsonl (raw events with hashes) or xlsx (the exact sheet with live formulas).")
     Kind format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write here (replaced whole, never half-written) instead of to standard output.")
@@ -58,12 +62,24 @@ final class ExportCommand implements StoreCommand {
 
     @Override
     public StoreAccess prepare() {
+        if (format == Kind.xlsx && outFile == null) {
+            throw new BadInputException("export --format xlsx writes a binary workbook: give --out FILE.xlsx");
+        }
         return StoreAccess.READ;
     }
 
     @Override
     public int call(EventStore runStore) {
         Replay replay = new Replay(runStore, runStore.resolve(run));
+        if (format == Kind.xlsx && !ExactSheetWriter.fits(replay.started().config())) {
+            throw new BadInputException("run " + replay.runId() + " is " + replay.started().config().network().shape() + " with "
+                    + replay.started().config().data().sampleCount() + " sample(s): the xlsx sheet is the tutorial's 2-2-2 table with one"
+                    + " sample and no biases; use --format csv for this run");
+        }
+        if (format == Kind.xlsx && replay.epochCount() > ExactSheetWriter.MAX_EPOCHS) {
+            throw new BadInputException("run " + replay.runId() + " has " + replay.epochCount() + " epochs, more than an .xlsx sheet's "
+                    + ExactSheetWriter.MAX_EPOCHS + " rows: use --format csv, or export a run of at most that many epochs");
+        }
         if (outFile == null) {
             PrintWriter out = spec.commandLine().getOut();
             write(runStore, replay, out);
@@ -79,11 +95,17 @@ final class ExportCommand implements StoreCommand {
             // Written beside the target, then moved over it: a failure leaves any old file as it was. Not a
             // createTempFile, whose owner-only permissions the export would keep.
             part = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-            try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
-                write(runStore, replay, out);
-                if (out.checkError()) {
-                    throw new IOException("writing " + part + " failed");
+            if (format == Kind.xlsx) {
+                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                    ExactSheetWriter.write(replay.started(), replay.epochCount(), each -> replay.forEach(0, replay.epochCount() - 1, each), out);
+                }
+            } else {
+                try (PrintWriter out = new PrintWriter(new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))) {
+                    write(runStore, replay, out);
+                    if (out.checkError()) {
+                        throw new IOException("writing " + part + " failed");
+                    }
                 }
             }
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -110,6 +132,7 @@ final class ExportCommand implements StoreCommand {
                     }
                 }
             }
+            case xlsx -> throw new IllegalStateException("xlsx is written to a file");
             case jsonl -> {
                 StoredRun stored = runStore.stored(replay.runId());
                 try (EventLines.Writer lines = new EventLines.Writer(out)) {

@@ -150,16 +150,23 @@ final class ImportCommand implements StoreCommand {
                     check(line, chain.epoch(e, line.hash()));
                     epochBytes.clear();
                     codec.write(e, epochBytes);
-                    reexecuted(line, reexecution.epoch(e.epoch(), epochBytes, 0));
+                    // A run recorded from a spreadsheet holds the sheet's values: its chain is checked, its values are not re-executed.
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.epoch(e.epoch(), epochBytes, 0));
+                    }
                 }
                 case RunCompleted done -> {
                     check(line, chain.end(done, line.hash()));
-                    reexecuted(line, reexecution.finalParameters(done.finalParameters()));
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.finalParameters(done.finalParameters()));
+                    }
                     status = "completed";
                 }
                 case RunFailed failed -> {
                     check(line, chain.end(failed, line.hash()));
-                    reexecuted(line, reexecution.failure(failed.epoch()));
+                    if (!started.recordedFromSheet()) {
+                        reexecuted(line, reexecution.failure(failed.epoch()));
+                    }
                     status = "failed at epoch " + failed.epoch();
                 }
                 case RunStarted s -> throw new IllegalStateException("the reader refuses a second start event");

@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
             "  backprop verify",
             "  backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --plot sweep.png",
             "  backprop diff 1 2",
+            "  backprop audit student.xlsx         finds the first wrong cell of a hand-made backprop sheet",
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
             "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
@@ -202,9 +203,11 @@ public final class Main implements Runnable {
         m.put("fork", ForkCommand.class);
         m.put("diff", DiffCommand.class);
         m.put("plot", PlotCommand.class);
+        m.put("audit", AuditCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("server", ServerCommand.class);
         m.put("ui", UiCommand.class);
+        m.put("warm-up", WarmUpCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }

@@ -30,7 +30,66 @@ public final class CanonicalConfig {
         b.append(",\"forkEpoch\":").append(started.lineage() == null ? null : started.lineage().forkEpoch());
         b.append(",\"sweepId\":").append(started.sweepId());
         b.append(",\"createdAt\":").append(quote(started.createdAt().toString()));
+        // Only present for a run recorded from a sheet, so every other run's text (and hash) is as it always was.
+        if (started.source() != null) {
+            b.append(SOURCE_FIELD).append(started.source().json());
+        }
         return b.append('}').toString();
+    }
+
+    private static final String SOURCE_FIELD = ",\"source\":";
+
+    /**
+     * The sheet source a canonical configuration text carries, or null when it has none. The source is the text's
+     * last field, and inside any string of it a quote is escaped, so its opening occurs nowhere else unescaped.
+     */
+    public static SheetSource source(String canonicalJson) {
+        int at = canonicalJson.lastIndexOf(SOURCE_FIELD + "{\"recordedFrom\":\"sheet\"");
+        if (at < 0) {
+            return null;
+        }
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        int i = at + SOURCE_FIELD.length() + 1;
+        while (i < canonicalJson.length() && canonicalJson.charAt(i) == '"') {
+            StringBuilder key = new StringBuilder();
+            i = unquote(canonicalJson, i, key);
+            StringBuilder value = new StringBuilder();
+            i = unquote(canonicalJson, i + 1, value);
+            fields.put(key.toString(), value.toString());
+            if (i < canonicalJson.length() && canonicalJson.charAt(i) == ',') {
+                i++;
+            }
+        }
+        return new SheetSource(fields.get("file"), fields.get("sha256"), fields.get("sheet"), fields.get("table"));
+    }
+
+    /** Reads the string quoted from {@code start} (the opening quote) into {@code out}; returns the index after the closing quote. */
+    private static int unquote(String s, int start, StringBuilder out) {
+        if (s.charAt(start) != '"') {
+            throw new IllegalArgumentException("a canonical source string starts with a quote at " + start + " of " + s);
+        }
+        int i = start + 1;
+        while (s.charAt(i) != '"') {
+            char ch = s.charAt(i);
+            if (ch == '\\') {
+                char next = s.charAt(i + 1);
+                switch (next) {
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                        i += 4;
+                    }
+                    default -> out.append(next);
+                }
+                i += 2;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return i + 1;
     }
 
     private static String rows(double[][] rows) {

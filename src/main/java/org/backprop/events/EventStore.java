@@ -19,7 +19,15 @@ public interface EventStore extends AutoCloseable {
     String describe();
 
     /** Records a new run's start event and returns the recorder that appends the rest of it. */
-    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId);
+    default RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
+        return start(config, lineage, sweepId, null);
+    }
+
+    /**
+     * The same for a run whose values come from a spreadsheet ({@code source} not null): its start event names the
+     * sheet, and the recorder takes the sheet's values as epochs.
+     */
+    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source);
 
     /**
      * Continues a run that has no terminal event and no live writer (it was interrupted): the recorder appends after

@@ -19,7 +19,8 @@ import org.backprop.model.RunConfig;
 /**
  * Checks recorded runs against themselves: re-executes each from its start event and compares every stored double bit
  * for bit, checks that no epoch is missing or recorded twice, and recomputes the hash chain to find the first event
- * changed behind the application's back.
+ * changed behind the application's back. A run recorded from a spreadsheet holds the sheet's values, not this
+ * program's: its hash chain and epoch order are checked, its values are not re-executed.
  */
 public final class Verifier {
     private final EventStore store;
@@ -69,6 +70,8 @@ public final class Verifier {
             if (!Arrays.equals(previous, stored.startHash())) {
                 brokenHash = "the start event";
             }
+            // The sheet's numbers are what was recorded; re-executing them would only restate the audit.
+            comparing &= !started.recordedFromSheet();
         }
 
         private void differ(String what) {
@@ -159,7 +162,8 @@ public final class Verifier {
                     hashBroken("the end event");
                 }
             }
-            return new Verification(started.runId(), config.name(), count, end, difference, brokenHash);
+            return new Verification(started.runId(), config.name(), count, end, difference, brokenHash,
+                    started.recordedFromSheet() ? started.source().describe() : null);
         }
 
         /** The terminal event names the epoch after the last one recorded; {@code how} says how the run ended. */

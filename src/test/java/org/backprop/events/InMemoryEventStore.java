@@ -72,13 +72,13 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
-        return record(newRun(config, lineage, sweepId, Instant.now()), true);
+    public synchronized RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
+        return record(newRun(config, lineage, sweepId, source, Instant.now()), true);
     }
 
-    private Run newRun(RunConfig config, Lineage lineage, Long sweepId, Instant createdAt) {
+    private Run newRun(RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
         long id = runs.size() + 1L;
-        RunStarted started = new RunStarted(id, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS));
+        RunStarted started = new RunStarted(id, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source);
         String json = CanonicalConfig.json(started);
         byte[] hash = new EventHashes().start(json.getBytes(StandardCharsets.UTF_8), EpochCodec.pack(config.initial()));
         Run run = new Run(started, json, hash);
@@ -283,7 +283,7 @@ public final class InMemoryEventStore implements EventStore {
 
     @Override
     public synchronized RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
-        Run run = newRun(original.config(), null, null, original.createdAt());
+        Run run = newRun(original.config(), null, null, original.source(), original.createdAt());
         long id = run.started.runId();
         try {
             PackedRecorder recorder = record(run, false);

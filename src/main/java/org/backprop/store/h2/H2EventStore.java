@@ -17,6 +17,7 @@ import org.backprop.events.QueryRows;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
 import org.backprop.events.RunSummary;
 import org.backprop.events.SqlQuery;
 import org.backprop.events.StoredRun;
@@ -84,8 +85,8 @@ public final class H2EventStore implements EventStore {
     }
 
     @Override
-    public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
-        return recording.start(config, lineage, sweepId);
+    public RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
+        return recording.start(config, lineage, sweepId, source);
     }
 
     @Override

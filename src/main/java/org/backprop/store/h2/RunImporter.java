@@ -20,7 +20,7 @@ final class RunImporter {
 
     static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest, String where) {
         return writer.inTransaction(h -> {
-            RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.createdAt());
+            RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.source(), original.createdAt());
             long id = started.runId();
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id, where), false, started, 0,
                     RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);

@@ -18,6 +18,7 @@ import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
 import org.backprop.events.StoreFaultException;
 import org.backprop.model.RunConfig;
 import org.jdbi.v3.core.Handle;
@@ -40,7 +41,7 @@ final class RunRecording {
         this.where = where;
     }
 
-    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
+    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
         for (int attempt = 0; ; attempt++) {
             RunStarted[] tried = new RunStarted[1];
             Handle writer = null;
@@ -48,7 +49,7 @@ final class RunRecording {
                 writer = jdbi.open();
                 // The start event and the writer's claim commit together, so the run never looks interrupted.
                 RunStarted started = writer.inTransaction(h -> {
-                    RunStarted s = insertStart(h, config, lineage, sweepId, Instant.now());
+                    RunStarted s = insertStart(h, config, lineage, sweepId, source, Instant.now());
                     tried[0] = s;
                     new WriterLease(s.runId()).acquire(h);
                     return s;
@@ -125,12 +126,12 @@ final class RunRecording {
         }
     }
 
-    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, Instant createdAt) {
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
         EventHashes hashes = new EventHashes();
         for (int attempt = 0; ; attempt++) {
             long runId = writer.createQuery("SELECT COALESCE(MAX(run_id), 0) + 1 FROM run_started").mapTo(Long.class).one();
             // Whole microseconds, so the instant reads back from the database exactly as it was hashed.
-            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS));
+            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source);
             String json = CanonicalConfig.json(started);
             byte[] initial = EpochCodec.pack(config.initial());
             byte[] hash = hashes.start(json.getBytes(StandardCharsets.UTF_8), initial);

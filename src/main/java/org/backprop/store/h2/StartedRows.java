@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import org.backprop.events.CanonicalConfig;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.Lineage;
 import org.backprop.events.RunStarted;
@@ -38,7 +39,8 @@ public final class StartedRows {
         long sweep = rs.getLong("sweep_id");
         Long sweepId = rs.wasNull() ? null : sweep;
         Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
-        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created);
+        // A sheet run's source lives only in its canonical configuration text, which its hash covers.
+        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created, CanonicalConfig.source(rs.getString("config")));
     }
 
     /** The network a run_started row describes. */
