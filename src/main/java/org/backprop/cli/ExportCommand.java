@@ -136,7 +136,7 @@ final class ExportCommand implements StoreCommand {
             case jsonl -> {
                 StoredRun stored = runStore.stored(replay.runId());
                 try (EventLines.Writer lines = new EventLines.Writer(out)) {
-                    lines.start(stored.started(), stored.config(), stored.startHash());
+                    lines.start(stored.started(), stored.config(), stored.startHash(), runStore.storeId().toString());
                     runStore.forEachBlock(replay.runId(), epochLines(stored, lines));
                     stored.end().ifPresent(end -> lines.end(end, stored.endHash()));
                 }

@@ -2,6 +2,11 @@ package org.backprop.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +17,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.ImportOrigin;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
@@ -56,33 +62,46 @@ final class ImportCommand implements StoreCommand {
     @Override
     public int call(EventStore runStore) {
         RunStarted[] imported = new RunStarted[1];
-        read(events -> imported[0] = runStore.importRun(events.started(), events));
+        ImportOrigin origin = new ImportOrigin(checked.store(), checked.started().runId(), checked.sha256());
+        read(events -> imported[0] = runStore.importRun(events.started(), events, origin));
         RunStarted original = checked.started();
         RunStarted run = imported[0];
-        spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
+        spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d %s%s)%n", file,
                 run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
+                checked.store() == null ? "where it was exported" : "of store " + checked.store(),
                 original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
         return 0;
     }
 
-    private record Checked(RunStarted started, int epochs, String status) {
+    /** What the file held: its run, epochs and end, the store it was exported from (if it says) and its SHA-256. */
+    private record Checked(RunStarted started, int epochs, String status, String store, String sha256) {
     }
 
     /** Reads the file once through {@code sink} (or just checks it when there is none) and says what it held. */
     private Checked read(java.util.function.Consumer<Events> sink) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Events events = new Events(new EventLines.Reader(file, in));
+        MessageDigest sha = sha256();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new DigestInputStream(Files.newInputStream(file), sha),
+                StandardCharsets.UTF_8.newDecoder()))) {
+            Events events = new Events(new EventLines.Reader(file, in), sha);
             if (sink != null) {
                 sink.accept(events);
             }
             while (events.hasNext()) {
                 events.next();
             }
-            return new Checked(events.started(), events.chain.epochs(), events.status);
+            return new Checked(events.started(), events.chain.epochs(), events.status, events.reader.store(), events.digest);
         } catch (NoSuchFileException e) {
             throw new BadInputException("the file " + file + " does not exist" + EventLines.FIX, e);
         } catch (IOException e) {
             throw new BadInputException(file + " cannot be read (" + e.getMessage() + ")" + EventLines.FIX, e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 
@@ -94,11 +113,14 @@ final class ImportCommand implements StoreCommand {
         private final Reexecution reexecution;
         private final EpochCodec codec;
         private final ByteBuffer epochBytes;
+        private final MessageDigest sha;
         private EventLines.Line pending;
         private String status = "not ended (it was running or interrupted when exported)";
+        private String digest;
 
-        Events(EventLines.Reader reader) {
+        Events(EventLines.Reader reader, MessageDigest sha) {
             this.reader = reader;
+            this.sha = sha;
             EventLines.Line first = reader.next();
             if (first == null) {
                 throw new BadInputException(file + " is empty" + EventLines.FIX);
@@ -134,6 +156,13 @@ final class ImportCommand implements StoreCommand {
         public boolean hasNext() {
             if (pending == null) {
                 pending = reader.next();
+                if (pending == null && digest == null) {
+                    digest = HexFormat.of().formatHex(sha.digest());
+                    // Read twice (checked, then imported): a file changed in between is refused inside the import's transaction.
+                    if (checked != null && !digest.equals(checked.sha256())) {
+                        throw new BadInputException(file + " changed while it was imported; nothing was imported: import it again");
+                    }
+                }
             }
             return pending != null;
         }

@@ -34,10 +34,38 @@ public final class CanonicalConfig {
         if (started.source() != null) {
             b.append(SOURCE_FIELD).append(started.source().json());
         }
+        // Only present for an imported run (after the source, which a run imported from a sheet run keeps).
+        if (started.importedFrom() != null) {
+            b.append(IMPORTED_FIELD).append(started.importedFrom().json());
+        }
         return b.append('}').toString();
     }
 
     private static final String SOURCE_FIELD = ",\"source\":";
+    private static final String IMPORTED_FIELD = ",\"importedFrom\":";
+
+    /** The import origin a canonical configuration text carries (its last field, when there), or null when it has none. */
+    public static ImportOrigin importedFrom(String canonicalJson) {
+        int at = canonicalJson.lastIndexOf(IMPORTED_FIELD + "{\"store\":");
+        if (at < 0) {
+            return null;
+        }
+        int i = at + IMPORTED_FIELD.length() + "{\"store\":".length();
+        String store = null;
+        if (canonicalJson.startsWith("null", i)) {
+            i += "null".length();
+        } else {
+            StringBuilder value = new StringBuilder();
+            i = unquote(canonicalJson, i, value);
+            store = value.toString();
+        }
+        String runField = ",\"run\":";
+        int runEnd = canonicalJson.indexOf(',', i + runField.length());
+        long run = Long.parseLong(canonicalJson.substring(i + runField.length(), runEnd));
+        StringBuilder sha = new StringBuilder();
+        unquote(canonicalJson, runEnd + ",\"sha256\":".length(), sha);
+        return new ImportOrigin(store, run, sha.toString());
+    }
 
     /**
      * The sheet source a canonical configuration text carries, or null when it has none. The source is the text's

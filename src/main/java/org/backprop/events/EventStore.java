@@ -85,9 +85,9 @@ public interface EventStore extends AutoCloseable {
      * Appends a run recorded elsewhere as a new run of this store, all in one transaction: its configuration and start
      * time, then {@code rest} in order (its epochs, then at most one terminal event, each keeping its own time). The run
      * gets a new id and a hash chain of its own; its lineage and sweep are not carried over, as they name runs of
-     * the other store. If {@code rest} throws, nothing is written.
+     * the other store, and its start event records {@code origin} instead. If {@code rest} throws, nothing is written.
      */
-    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest);
+    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin);
 
     /** The store's id, made when the store was created; a copy of the store has the same id, another store another. */
     UUID storeId();

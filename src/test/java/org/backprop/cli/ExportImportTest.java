@@ -205,6 +205,43 @@ class ExportImportTest {
     }
 
     @Test
+    void anImportedRunRecordsTheStoreRunAndFileItCameFromInItsHashedStartEvent() throws Exception {
+        Cli cli = new Cli(dir);
+        assertEquals(0, cli.run("train", "--epochs", "30").exitCode());
+        assertEquals(0, cli.run("train", "--epochs", "20", "--name", "second").exitCode());
+        Path file = dir.resolve("run2.jsonl");
+        assertEquals(0, cli.run("export", "2", "--format", "jsonl", "--out", file.toString()).exitCode());
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        java.util.UUID source;
+        try (H2EventStore from = open(cli.store())) {
+            source = from.storeId();
+        }
+        Files.createDirectories(dir.resolve("other"));
+        Cli other = new Cli(dir.resolve("other"));
+        Cli.Result imported = other.run("import", file.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertTrue(imported.out().contains("(it was run 2 of store " + source + ")"), imported.out());
+        try (H2EventStore to = open(other.store())) {
+            org.backprop.events.ImportOrigin origin = to.started(1).importedFrom();
+            assertEquals(new org.backprop.events.ImportOrigin(source.toString(), 2, sha), origin);
+            assertTrue(to.stored(1).config().endsWith(",\"importedFrom\":{\"store\":\"" + source + "\",\"run\":2,\"sha256\":\"" + sha + "\"}}"),
+                    to.stored(1).config());
+        }
+        assertEquals(0, other.run("verify").exitCode(), other.run("verify").out());
+        // Exported again and imported into a third store, the run names its last hop.
+        Path again = dir.resolve("again.jsonl");
+        assertEquals(0, other.run("export", "1", "--format", "jsonl", "--out", again.toString()).exitCode());
+        Files.createDirectories(dir.resolve("third"));
+        Cli third = new Cli(dir.resolve("third"));
+        assertEquals(0, third.run("import", again.toString()).exitCode());
+        try (H2EventStore to = open(third.store()); H2EventStore mid = open(other.store())) {
+            assertEquals(mid.storeId().toString(), to.started(1).importedFrom().store());
+            assertEquals(1, to.started(1).importedFrom().run());
+        }
+        assertEquals(0, third.run("verify").exitCode());
+    }
+
+    @Test
     void aFileChangedAndRehashedIsRefusedBecauseItsValuesDoNotReExecute() throws IOException {
         Cli cli = new Cli(dir);
         Path file = dir.resolve("run1.jsonl");
@@ -223,7 +260,7 @@ class ExportImportTest {
         EpochCodec codec = EpochCodec.of(started.config());
         Path forged = dir.resolve("forged.jsonl");
         try (var out = new java.io.PrintWriter(Files.newBufferedWriter(forged)); EventLines.Writer w = new EventLines.Writer(out)) {
-            w.start(started, org.backprop.events.CanonicalConfig.json(started), previous);
+            w.start(started, org.backprop.events.CanonicalConfig.json(started), previous, null);
             for (EventLines.Line l : read.subList(1, read.size())) {
                 if (l.event() instanceof EpochRecorded e) {
                     double[] activations = e.activations();

@@ -73,12 +73,12 @@ public final class InMemoryEventStore implements EventStore {
 
     @Override
     public synchronized RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
-        return record(newRun(config, lineage, sweepId, source, Instant.now()), true);
+        return record(newRun(config, lineage, sweepId, source, null, Instant.now()), true);
     }
 
-    private Run newRun(RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
+    private Run newRun(RunConfig config, Lineage lineage, Long sweepId, SheetSource source, ImportOrigin origin, Instant createdAt) {
         long id = runs.size() + 1L;
-        RunStarted started = new RunStarted(id, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source);
+        RunStarted started = new RunStarted(id, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source, origin);
         String json = CanonicalConfig.json(started);
         byte[] hash = new EventHashes().start(json.getBytes(StandardCharsets.UTF_8), EpochCodec.pack(config.initial()));
         Run run = new Run(started, json, hash);
@@ -282,8 +282,8 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
-        Run run = newRun(original.config(), null, null, original.source(), original.createdAt());
+    public synchronized RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {
+        Run run = newRun(original.config(), null, null, original.source(), origin, original.createdAt());
         long id = run.started.runId();
         try {
             PackedRecorder recorder = record(run, false);

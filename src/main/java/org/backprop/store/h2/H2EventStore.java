@@ -11,6 +11,7 @@ import org.backprop.events.EpochBlock;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventStore;
+import org.backprop.events.ImportOrigin;
 import org.backprop.events.JournalEntry;
 import org.backprop.events.Lineage;
 import org.backprop.events.QueryRows;
@@ -170,8 +171,8 @@ public final class H2EventStore implements EventStore {
     }
 
     @Override
-    public RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
-        return recording.importRun(original, rest);
+    public RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {
+        return recording.importRun(original, rest, origin);
     }
 
     @Override

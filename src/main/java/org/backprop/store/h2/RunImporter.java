@@ -3,6 +3,7 @@ package org.backprop.store.h2;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.ImportOrigin;
 import org.backprop.events.PackedRecorder;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
@@ -18,9 +19,9 @@ final class RunImporter {
     private RunImporter() {
     }
 
-    static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest, String where) {
+    static RunStarted importRun(Handle writer, RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin, String where) {
         return writer.inTransaction(h -> {
-            RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.source(), original.createdAt());
+            RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.source(), origin, original.createdAt());
             long id = started.runId();
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id, where), false, started, 0,
                     RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);

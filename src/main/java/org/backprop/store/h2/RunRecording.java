@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.backprop.events.CanonicalConfig;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EventHashes;
+import org.backprop.events.ImportOrigin;
 import org.backprop.events.Lineage;
 import org.backprop.events.PackedRecorder;
 import org.backprop.events.ResumeRefusedException;
@@ -120,18 +121,23 @@ final class RunRecording {
                 });
     }
 
-    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest) {
+    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {
         try (Handle writer = jdbi.open()) {
-            return RunImporter.importRun(writer, original, rest, where);
+            return RunImporter.importRun(writer, original, rest, origin, where);
         }
     }
 
     static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
+        return insertStart(writer, config, lineage, sweepId, source, null, createdAt);
+    }
+
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, ImportOrigin origin,
+                                  Instant createdAt) {
         EventHashes hashes = new EventHashes();
         for (int attempt = 0; ; attempt++) {
             long runId = writer.createQuery("SELECT COALESCE(MAX(run_id), 0) + 1 FROM run_started").mapTo(Long.class).one();
             // Whole microseconds, so the instant reads back from the database exactly as it was hashed.
-            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source);
+            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source, origin);
             String json = CanonicalConfig.json(started);
             byte[] initial = EpochCodec.pack(config.initial());
             byte[] hash = hashes.start(json.getBytes(StandardCharsets.UTF_8), initial);

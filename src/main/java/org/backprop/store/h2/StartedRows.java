@@ -40,7 +40,9 @@ public final class StartedRows {
         Long sweepId = rs.wasNull() ? null : sweep;
         Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
         // A sheet run's source lives only in its canonical configuration text, which its hash covers.
-        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created, CanonicalConfig.source(rs.getString("config")));
+        String text = rs.getString("config");
+        return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created, CanonicalConfig.source(text),
+                CanonicalConfig.importedFrom(text));
     }
 
     /** The network a run_started row describes. */
