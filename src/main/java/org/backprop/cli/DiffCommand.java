@@ -65,7 +65,7 @@ final class DiffCommand implements StoreCommand {
     static String describe(RunStarted run, int recorded) {
         String lineage = run.lineage() == null ? ""
                 : ", forked from run " + run.lineage().parentRunId() + " at epoch " + run.lineage().forkEpoch();
-        return "run " + run.runId() + " '" + run.config().name() + "' (lr " + run.config().learningRate() + ", " + recorded
+        return "run " + run.runId() + " '" + PrintableText.escaped(run.config().name()) + "' (lr " + run.config().learningRate() + ", " + recorded
                 + " epochs recorded" + lineage + ")";
     }
 
@@ -90,8 +90,8 @@ final class DiffCommand implements StoreCommand {
             out.println("configuration differences:");
             for (ConfigDifference d : diff.configurationDifferences()) {
                 out.println("  " + d.field() + (d.note() == null ? "" : " (" + d.note() + ")") + ":");
-                out.println("    A: " + d.a());
-                out.println("    B: " + d.b());
+                out.println("    A: " + PrintableText.escaped(d.a()));
+                out.println("    B: " + PrintableText.escaped(d.b()));
             }
         }
         out.println(startStatement(diff));

@@ -95,7 +95,7 @@ final class ExportCommand implements StoreCommand {
             deleteQuietly(part);
         }
         spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
-                replay.started().config().name(), replay.epochCount(), format, outFile);
+                PrintableText.escaped(replay.started().config().name()), replay.epochCount(), format, outFile);
         return 0;
     }
 

@@ -55,6 +55,7 @@ final class ForkCommand implements StoreCommand {
     @Override
     public StoreAccess prepare() {
         output.check("fork");
+        PrintableText.checkPrintable("the run name", name);
         if (learningRate != null) {
             RunConfig.checkLearningRate(learningRate);
         }

@@ -46,6 +46,7 @@ final class ImportCommand implements StoreCommand {
     public StoreAccess prepare() {
         // The whole file is checked before the store is touched; the import checks it again as it writes, in one transaction.
         checked = read(null);
+        PrintableText.checkPrintable("the run name in " + file, checked.started().config().name());
         return StoreAccess.CREATE;
     }
 
@@ -56,7 +57,7 @@ final class ImportCommand implements StoreCommand {
         RunStarted original = checked.started();
         RunStarted run = imported[0];
         spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d where it was exported%s)%n", file,
-                run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
+                run.runId(), PrintableText.escaped(run.config().name()), checked.epochs(), checked.status(), original.runId(),
                 original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
         return 0;
     }

@@ -90,7 +90,7 @@ final class PlotCommand implements StoreCommand {
         }
         ChartOptions.write(drawn, out);
         PrintWriter o = spec.commandLine().getOut();
-        o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + drawn.title());
+        o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + PrintableText.escaped(drawn.title()));
         return 0;
     }
 

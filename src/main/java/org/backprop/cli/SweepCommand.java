@@ -91,6 +91,7 @@ final class SweepCommand implements StoreCommand {
         }
         base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
+        PrintableText.checkPrintable("the run name", base.name());
         return StoreAccess.CREATE;
     }
 
@@ -143,7 +144,7 @@ final class SweepCommand implements StoreCommand {
     }
 
     static String heading(SweepResult result, RunConfig base) {
-        return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + base.name() + "' (" + base.network().shape()
+        return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + PrintableText.escaped(base.name()) + "' (" + base.network().shape()
                 + "), " + base.epochs() + " epochs each, " + (result.chained()
                 ? "chained: each learning rate continues from the previous run's final weights"
                 : "independent: every learning rate starts from the same initial weights");

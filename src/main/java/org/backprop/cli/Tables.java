@@ -27,6 +27,12 @@ final class Tables {
         }
     }
 
+    /** A value as a table, CSV or Markdown cell shows it: as {@link #text}, with control characters escaped. */
+    static String shown(Object v) {
+        return PrintableText.escaped(text(v));
+    }
+
+    /** A value as text: bytes in hex, null as nothing (JSON writes the text as it is; its encoder escapes it). */
     static String text(Object v) {
         if (v == null) {
             return "";
@@ -41,19 +47,19 @@ final class Tables {
         int[] width = new int[columns.size()];
         List<String[]> cells = new ArrayList<>(rows.size());
         for (int c = 0; c < columns.size(); c++) {
-            width[c] = columns.get(c).length();
+            width[c] = PrintableText.escaped(columns.get(c)).length();
         }
         for (List<?> row : rows) {
             String[] r = new String[columns.size()];
             for (int c = 0; c < r.length; c++) {
-                r[c] = text(row.get(c));
+                r[c] = shown(row.get(c));
                 width[c] = Math.max(width[c], r[c].length());
             }
             cells.add(r);
         }
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < columns.size(); c++) {
-            line.append(c == 0 ? "" : "  ").append(pad(columns.get(c), width[c], false));
+            line.append(c == 0 ? "" : "  ").append(pad(PrintableText.escaped(columns.get(c)), width[c], false));
         }
         out.println(line.toString().stripTrailing());
         for (String[] r : cells) {
@@ -80,18 +86,20 @@ final class Tables {
         return right ? spaces + s : s + spaces;
     }
 
-    static String csvCell(String s) {
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+    /** A CSV cell: escaped as {@link #shown} is, then quoted when it holds a comma or a quote. */
+    static String csvCell(String raw) {
+        String s = PrintableText.escaped(raw);
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;
     }
 
     private static void markdown(PrintWriter out, List<String> columns, List<? extends List<?>> rows) {
-        out.println("| " + String.join(" | ", columns) + " |");
+        out.println("| " + String.join(" | ", columns.stream().map(c -> PrintableText.escaped(c).replace("|", "\\|")).toList()) + " |");
         out.println("|" + "---|".repeat(columns.size()));
         for (List<?> row : rows) {
-            out.println("| " + String.join(" | ", row.stream().map(v -> text(v).replace("|", "\\|")).toList()) + " |");
+            out.println("| " + String.join(" | ", row.stream().map(v -> shown(v).replace("|", "\\|")).toList()) + " |");
         }
     }
 

@@ -47,7 +47,7 @@ final class VerifyCommand implements StoreCommand {
         boolean allOk = true;
         for (long id : runs) {
             Verification v = verifier.verify(id);
-            out.println(v.line());
+            out.println(PrintableText.escaped(v.line()));
             out.flush();
             allOk &= v.ok();
         }

@@ -116,7 +116,7 @@ class BadInputTest {
                 bad("resuming in a store that does not exist", "there is no store at {fresh}.mv.db (nothing was created)", "resume", "1", "--db", "{fresh}"),
                 bad("a file that is not a store, to read", "{dir}/junk.mv.db is not a backprop store (it is not an H2 database file)", "runs", "--db", "{dir}/junk.mv.db"),
                 bad("a file that is not a store, to train into", "{dir}/junk.mv.db is not a backprop store", "train", "--db", "{dir}/junk"),
-                bad("someone else's H2 database", "{dir}/other.mv.db is not a backprop store (it is an H2 database but not a backprop store)",
+                bad("someone else's H2 database", "{dir}/other.mv.db is not a backprop store (it is an H2 database, but it has no credentials file beside it",
                         "runs", "--db", "{dir}/other"),
                 bad("a store from a newer backprop, to read", "was written by a newer backprop (schema 99, this program knows up to ",
                         "runs", "--db", "{dir}/newer"),

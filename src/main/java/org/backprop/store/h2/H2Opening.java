@@ -1,32 +1,41 @@
 package org.backprop.store.h2;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import jdk.jfr.FlightRecorder;
 import org.backprop.events.StoreException;
 import org.backprop.store.StoreAccess;
 import org.backprop.store.StoreLocation;
+import org.h2.api.ErrorCode;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.JdbiStatementEvent;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
 
 /**
- * Opening an H2 store: creating a file store whole or not at all, refusing a file that is not a store, migrating an
- * older schema, and connecting as the application's user.
+ * Opening an H2 store: creating a file store whole or not at all (with its credentials), refusing a file that is not a
+ * store, connecting as the application's user with the store's own credentials, and, in the process that holds the
+ * file, migrating an older schema and giving a store from before credentials its own.
  */
 final class H2Opening {
     private static final NamedParameters PARSER = new NamedParameters();
     private static final String CREATING = ".creating-";
+    /** A credentials file without its store, this old, was left by a creation that was killed halfway. */
+    private static final Duration ABANDONED = Duration.ofMinutes(1);
 
-    /** The application's connection to an open store, and a Jdbi that makes more of them. */
-    record Opened(StoreLocation location, Jdbi jdbi, Connection connection) {
+    /** The application's connection to an open store, a Jdbi that makes more of them, and the store's credentials. */
+    record Opened(StoreLocation location, Jdbi jdbi, Connection connection, StoreCredentials credentials) {
     }
 
     private H2Opening() {
@@ -38,23 +47,29 @@ final class H2Opening {
         return jdbi;
     }
 
-    /** Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there. */
-    static Opened open(StoreLocation location, StoreAccess access) {
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(location));
+    /**
+     * Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there.
+     * {@code notices} hears what the person running the command should know (an old store given its own credentials).
+     */
+    static Opened open(StoreLocation location, StoreAccess access, Consumer<String> notices) {
+        H2Process.ensure();
+        AtomicReference<Account> app = new AtomicReference<>();
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(location, app));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
         setUp.start();
-        Connection app;
+        Connected connected;
         try {
-            app = connectApp(location, access == StoreAccess.CREATE);
+            connected = connect(location, access == StoreAccess.CREATE, notices);
         } catch (SQLException | IOException e) {
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
         }
+        app.set(connected.credentials().app());
         try {
-            return new Opened(location, jdbi.get(), app);
+            return new Opened(location, jdbi.get(), connected.connection(), connected.credentials());
         } catch (InterruptedException | ExecutionException e) {
-            closeQuietly(app);
+            closeQuietly(connected.connection());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -62,8 +77,9 @@ final class H2Opening {
         }
     }
 
-    private static Jdbi setUpJdbi(StoreLocation location) {
-        Jdbi jdbi = configured(Jdbi.create(() -> Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD)));
+    /** Jdbi's connections are the application's, whose account is known once the store is open (before Jdbi connects). */
+    private static Jdbi setUpJdbi(StoreLocation location, AtomicReference<Account> app) {
+        Jdbi jdbi = configured(Jdbi.create(() -> app.get().connect(location.url())));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -80,7 +96,11 @@ final class H2Opening {
         }
     }
 
-    private static Connection connectApp(StoreLocation location, boolean create) throws SQLException, IOException {
+    /** The application's connection and the credentials it was made with. */
+    private record Connected(Connection connection, StoreCredentials credentials) {
+    }
+
+    private static Connected connect(StoreLocation location, boolean create, Consumer<String> notices) throws SQLException, IOException {
         if (!location.exists()) {
             if (!create) {
                 throw new StoreException("there is no store at " + location.describe() + " (nothing was created): give the --db of an"
@@ -92,38 +112,131 @@ final class H2Opening {
             }
             createFile(location);
         }
-        Connection app;
+        Login login = login(location);
+        Connection app = login.connection();
         try {
-            app = connectAppUser(location);
-        } catch (SQLException e) {
-            // A server URL naming a store the server does not have yet: create it there, as a file path would.
-            boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
-                    || e.getErrorCode() == org.h2.api.ErrorCode.REMOTE_DATABASE_NOT_FOUND_1;
-            if (location.file() == null && missing) {
-                if (!create) {
-                    throw new StoreException("there is no store " + location.describe() + " (nothing was created): check the name after"
-                            + " the port, or record a run there first with 'backprop train --db " + location.url() + "'", e);
-                }
-                return create(location);
+            int version = Schema.version(app);
+            if (version > Schema.CURRENT_VERSION) {
+                throw new StoreException("the store " + location.describe() + " was written by a newer backprop (schema " + version
+                        + ", this program knows up to " + Schema.CURRENT_VERSION + "): use a newer backprop or another --db");
             }
-            throw notAStore(location, e);
+            Optional<Connection> admin = AdminSession.of(app);
+            if (admin.isEmpty()) {
+                if (version < Schema.CURRENT_VERSION) {
+                    throw new StoreException("the store " + location.describe() + " is open in an older backprop (schema " + version
+                            + "), which serves it to this one: stop that process, so that this one can bring the store up to schema "
+                            + Schema.CURRENT_VERSION);
+                }
+                if (login.legacy() != null) {
+                    notices.accept("the store " + location.describe() + " still has the fixed passwords of backprop 0.2 and older, since"
+                            + " another process has it open: it gets credentials of its own when backprop next opens it alone");
+                }
+                return new Connected(app, login.credentials());
+            }
+            try (Connection a = admin.get()) {
+                if (version < Schema.CURRENT_VERSION) {
+                    Schema.migrate(() -> adminOf(app));
+                }
+                StoreCredentials credentials = login.credentials();
+                if (login.legacy() != null || StoreUsers.anyAdmin(a)) {
+                    credentials = giveOwnCredentials(location, login, a);
+                    notices.accept("the store " + location.describe() + " had the fixed passwords of backprop 0.2 and older: it has"
+                            + " credentials of its own now, in " + credentials.file() + " (readable by you only; keep it with the store)");
+                }
+                Schema.writeCommitsAtOnce(a);
+                restrictFiles(location);
+                return new Connected(app, credentials);
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            closeQuietly(app);
+            throw e;
         }
-        int version = Schema.version(app);
-        if (version > Schema.CURRENT_VERSION) {
-            app.close();
-            throw new StoreException("the store " + location.describe() + " was written by a newer backprop (schema " + version
-                    + ", this program knows up to " + Schema.CURRENT_VERSION + "): use a newer backprop or another --db");
+    }
+
+    private static Connection adminOf(Connection app) {
+        try {
+            return AdminSession.of(app).orElseThrow();
+        } catch (SQLException e) {
+            throw new StoreException("no admin session for the store's migration: " + H2Errors.firstLine(e.getMessage()), e);
         }
-        if (version < Schema.CURRENT_VERSION) {
-            Schema.migrate(location.url());
-        }
-        Schema.writeCommitsAtOnce(location.url());
-        return app;
     }
 
     /**
-     * Creates a file store whole or not at all: it is set up under a temporary name and then linked into place, so a
-     * process killed meanwhile leaves no half-made store behind, and of two processes creating it at once one wins.
+     * Replaces the fixed passwords of an old store by its own, written to its credentials file first (so that a process
+     * killed in between finds them there next time, and finishes the change with them).
+     */
+    private static StoreCredentials giveOwnCredentials(StoreLocation location, Login login, Connection admin) throws SQLException, IOException {
+        StoreCredentials credentials = login.credentials();
+        if (login.legacy() != null && login.fromFile() == null) {
+            Path file = location.credentialsFile();
+            if (file == null) {
+                throw new StoreException("the store " + location.describe() + " has the fixed passwords of backprop 0.2: open it where"
+                        + " its file is, so that its credentials can be kept beside it");
+            }
+            credentials = StoreCredentials.generate(file);
+            credentials.write(location.describe());
+        } else if (login.fromFile() != null) {
+            credentials = login.fromFile();
+        }
+        StoreUsers.secure(admin, credentials);
+        return credentials;
+    }
+
+    /** The application's connection, and how it was made: with the credentials file, or with schema 1's password. */
+    private record Login(Connection connection, StoreCredentials credentials, StoreCredentials fromFile, Account legacy) {
+    }
+
+    /**
+     * Connects as the application with the store's credentials file. A store made before stores had credentials of their
+     * own still opens with schema 1's password, once: the caller then replaces it.
+     */
+    private static Login login(StoreLocation location) throws SQLException {
+        Path file = location.credentialsFile();
+        Optional<StoreCredentials> stored = file == null ? Optional.empty() : StoreCredentials.read(file);
+        Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
+        if (stored.isPresent()) {
+            try {
+                return new Login(connectAppUser(location, stored.get().app()), stored.get(), stored.get(), null);
+            } catch (SQLException e) {
+                if (!isWrongPassword(e)) {
+                    throw notAStore(location, e);
+                }
+                try {
+                    // A change to credentials of its own was cut short: the file has them, the store not yet.
+                    Connection old = connectAppUser(location, legacy);
+                    return new Login(old, stored.get(), stored.get(), legacy);
+                } catch (SQLException again) {
+                    throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
+                            + " (wrong user or password): give the credentials file that was made with the store", e);
+                }
+            }
+        }
+        try {
+            Connection old = connectAppUser(location, legacy);
+            return new Login(old, new StoreCredentials(file, null, legacy, LegacyPasswords.of(StoreCredentials.READER).orElseThrow()),
+                    null, legacy);
+        } catch (SQLException e) {
+            if (isWrongPassword(e)) {
+                throw location.file() != null
+                        ? new StoreException(location.describe() + " is not a backprop store (it is an H2 database, but it has no"
+                                + " credentials file beside it, " + file + ", and backprop 0.2's passwords do not open it): give"
+                                + " another --db path, or put the store's credentials file back beside it", e)
+                        : new StoreException("no credentials for " + location.describe() + ": set " + StoreLocation.CREDENTIALS_VARIABLE
+                                + " to a file with the store's app and reader lines (the server's owner has them)"
+                                + (file == null ? "" : ", or keep them as " + file), e);
+            }
+            throw notAStore(location, e);
+        }
+    }
+
+    private static boolean isWrongPassword(SQLException e) {
+        return e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD || "28000".equals(e.getSQLState());
+    }
+
+    /**
+     * Creates a file store whole or not at all: its credentials file is claimed first (of two processes creating the
+     * store at once, the one that claims it makes the store), then the store is set up under a temporary name and
+     * linked into place, so a process killed meanwhile leaves no half-made store behind.
      */
     private static void createFile(StoreLocation location) throws SQLException, IOException {
         Path folder = location.file().toAbsolutePath().getParent();
@@ -131,30 +244,89 @@ final class H2Opening {
         removeAbandonedCreations(folder, name);
         Path temporary = folder.resolve(name + CREATING + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Path temporaryData = Path.of(temporary + ".mv.db");
+        StoreCredentials credentials = StoreCredentials.generate(location.credentialsFile());
+        boolean claimed = false;
         try {
-            String url = "jdbc:h2:file:" + temporary;
-            try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
-                Schema.migrate(url);
-                s.execute("SHUTDOWN");
+            claimed = claim(location, credentials, Path.of(temporary + ".credentials"));
+            if (!claimed) {
+                return;
+            }
+            // The first user of a new H2 database is its admin: the owner, until the store's users are secured.
+            String url = "jdbc:h2:" + location.databaseName().replace(location.file().toString(), temporary.toString());
+            try (Connection owner = credentials.owner().connect(url); Connection admin = AdminSession.of(owner).orElseThrow()) {
+                Schema.migrate(() -> adminOf(owner));
+                StoreUsers.secure(admin, credentials);
             }
             try {
                 Files.createLink(location.dataFile(), temporaryData);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Another process created the store first: use that one.
+            } catch (FileAlreadyExistsException e) {
+                throw new StoreException("the store " + location.describe() + " appeared while this process was creating it, with"
+                        + " no credentials file of its own: move it away, or give another --db path");
             } catch (UnsupportedOperationException | IOException e) {
-                if (!Files.exists(location.dataFile())) {
-                    Files.move(temporaryData, location.dataFile());
-                }
+                Files.move(temporaryData, location.dataFile());
             }
+        } catch (SQLException | IOException | RuntimeException e) {
+            if (claimed && !Files.exists(location.dataFile())) {
+                Files.deleteIfExists(location.credentialsFile());
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(temporaryData);
             Files.deleteIfExists(Path.of(temporary + ".trace.db"));
         }
     }
 
+    /**
+     * Puts the new store's credentials file into place unless one is there; false when another process made it first
+     * (it is creating the store, which this process then waits for and opens).
+     */
+    private static boolean claim(StoreLocation location, StoreCredentials credentials, Path temporary) throws IOException {
+        Path file = location.credentialsFile();
+        for (int attempt = 0; ; attempt++) {
+            new StoreCredentials(temporary, credentials.owner(), credentials.app(), credentials.reader()).write(location.describe());
+            try {
+                Files.createLink(file, temporary);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 0 && Files.notExists(location.dataFile()) && isAbandoned(file)) {
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                awaitStore(location);
+                return false;
+            } catch (UnsupportedOperationException e) {
+                Files.move(temporary, file);
+                return true;
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    private static boolean isAbandoned(Path credentials) throws IOException {
+        return Duration.between(Files.getLastModifiedTime(credentials).toInstant(), Instant.now()).compareTo(ABANDONED) > 0;
+    }
+
+    /** Waits for the store another process is creating; refuses if it does not appear within a minute. */
+    private static void awaitStore(StoreLocation location) {
+        long deadline = System.nanoTime() + ABANDONED.toNanos();
+        while (Files.notExists(location.dataFile())) {
+            if (System.nanoTime() > deadline) {
+                throw new StoreException("the store " + location.describe() + " has a credentials file (" + location.credentialsFile()
+                        + ") but no store appeared beside it within a minute: if no other backprop is creating it, delete that file");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for another process to create " + location.describe(), e);
+            }
+        }
+    }
+
     /** Deletes the temporary files of creations whose process was killed before it could link the store into place. */
     private static void removeAbandonedCreations(Path folder, String name) throws IOException {
-        try (var files = Files.newDirectoryStream(folder, name + CREATING + "*.mv.db")) {
+        try (var files = Files.newDirectoryStream(folder, name + CREATING + "*")) {
             for (Path f : files) {
                 String rest = f.getFileName().toString().substring((name + CREATING).length());
                 int dash = rest.indexOf('-');
@@ -166,31 +338,37 @@ final class H2Opening {
         }
     }
 
+    /** Takes other users' access away from a store made by an older backprop, whose files were made as the umask said. */
+    private static void restrictFiles(StoreLocation location) throws IOException {
+        if (location.file() != null) {
+            OwnerOnlyFiles.restrict(location.dataFile());
+            OwnerOnlyFiles.restrict(Path.of(location.file() + ".lock.db"));
+            OwnerOnlyFiles.restrict(Path.of(location.file() + ".trace.db"));
+        }
+    }
+
     /**
-     * The application's connection to a store that exists. Two passing states are waited out for a few seconds: the
-     * process serving the store is closing it and another is taking over (AUTO_SERVER), and through a server, a store
-     * another process is creating exists before its users do.
+     * The application's connection to a store that exists. A passing state is waited out for a few seconds: the
+     * process serving the store is closing it and another is taking over (AUTO_SERVER).
      */
-    private static Connection connectAppUser(StoreLocation location) throws SQLException {
+    private static Connection connectAppUser(StoreLocation location, Account app) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
+                if (location.url().startsWith("jdbc:h2:ssl:")) {
+                    if (location.serverFingerprint() == null) {
+                        throw new StoreException("the store " + location.describe() + " is on a TLS server: set "
+                                + StoreLocation.FINGERPRINT_VARIABLE + " to the SHA-256 fingerprint the server printed, so that this"
+                                + " process trusts that server and no other");
+                    }
+                    ServerTls.trustOnly(location.serverFingerprint());
+                }
+                return app.connect(ifExists(location.url()));
             } catch (SQLException e) {
-                boolean passing = H2Errors.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
-                if (!passing || attempt == 40) {
+                if (!H2Errors.isConnectionLost(e) || attempt == 40) {
                     throw e;
                 }
                 H2Errors.pause(e);
             }
-        }
-    }
-
-    /** Owner first, so the database is created with the owner as its admin and the app as a restricted user. */
-    private static Connection create(StoreLocation location) throws SQLException {
-        try (Connection owner = Schema.connect(location.url(), Schema.OWNER, Schema.OWNER_PASSWORD)) {
-            Schema.migrate(location.url());
-            Schema.writeCommitsAtOnce(location.url());
-            return Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD);
         }
     }
 
@@ -199,9 +377,14 @@ final class H2Opening {
     }
 
     private static StoreException notAStore(StoreLocation location, SQLException e) {
-        // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
-        String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
-                : location.file() != null ? "it is not an H2 database file" : H2Errors.firstLine(e.getMessage());
-        return new StoreException(location.describe() + " is not a backprop store (" + why + "): give another --db path", e);
+        if (location.file() == null) {
+            boolean missing = e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+                    || e.getErrorCode() == ErrorCode.REMOTE_DATABASE_NOT_FOUND_1;
+            return new StoreException(missing
+                    ? "the server has no store " + location.describe() + " (nothing was created): check the name after the port;"
+                            + " a server serves only the stores in its folder, which are made where they are kept ('backprop train --db FOLDER/NAME')"
+                    : "the store " + location.describe() + " cannot be reached: " + H2Errors.firstLine(e.getMessage()), e);
+        }
+        return new StoreException(location.describe() + " is not a backprop store (it is not an H2 database file): give another --db path", e);
     }
 }

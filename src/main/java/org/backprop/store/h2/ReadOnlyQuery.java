@@ -21,7 +21,7 @@ final class ReadOnlyQuery {
     private ReadOnlyQuery() {
     }
 
-    static QueryResult run(StoreLocation location, String sql) {
+    static QueryResult run(StoreLocation location, Account reader, String sql) {
         String trimmed = sql.strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
@@ -31,7 +31,7 @@ final class ReadOnlyQuery {
         }
         for (int attempt = 0; ; attempt++) {
             try {
-                return readOnly(location, trimmed);
+                return readOnly(location, reader, trimmed);
             } catch (SQLException e) {
                 // A query is safe to run again when the process serving the store closed it under this one.
                 if (!H2Errors.isConnectionLost(e) || attempt == 40) {
@@ -42,8 +42,8 @@ final class ReadOnlyQuery {
         }
     }
 
-    private static QueryResult readOnly(StoreLocation location, String trimmed) throws SQLException {
-        try (Connection c = Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD)) {
+    private static QueryResult readOnly(StoreLocation location, Account reader, String trimmed) throws SQLException {
+        try (Connection c = reader.connect(location.url())) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {

@@ -1,0 +1,63 @@
+package org.backprop.cli;
+
+import java.util.Locale;
+
+/**
+ * Text that came from a person or a store (run names, reasons, configurations, what a query returned), printed so that
+ * it can forge no output: control characters, the marks that reorder text on screen and the line and paragraph
+ * separators are shown as escapes ({@code \n}, {@code \t}, {@code \u001B}), never written as they are. New run names
+ * may not contain them at all.
+ */
+final class PrintableText {
+    private PrintableText() {
+    }
+
+    /**
+     * True for what a terminal would act on rather than show: the C0 and C1 controls and DEL (Unicode's Cc), the
+     * bidirectional embeddings, overrides, isolates and marks, and the line and paragraph separators.
+     */
+    static boolean isUnsafe(int c) {
+        return Character.getType(c) == Character.CONTROL
+                || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x2028 || c == 0x2029;
+    }
+
+    /** The text with every unsafe character shown as an escape; the same string when it has none. */
+    static String escaped(String s) {
+        if (s == null || s.codePoints().noneMatch(PrintableText::isUnsafe)) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        s.codePoints().forEach(c -> {
+            if (!isUnsafe(c)) {
+                b.appendCodePoint(c);
+            } else {
+                b.append(switch (c) {
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> String.format(Locale.ROOT, "\\u%04X", c);
+                });
+            }
+        });
+        return b.toString();
+    }
+
+    /** Refuses a new name (or other text that will be printed) that holds an unsafe character, saying which and where. */
+    static void checkPrintable(String what, String s) {
+        if (s == null) {
+            return;
+        }
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            if (isUnsafe(c)) {
+                String name = Character.getName(c);
+                throw new BadInputException(what + " contains a control character, " + String.format(Locale.ROOT, "U+%04X", c)
+                        + (name == null ? "" : " (" + name.toLowerCase(Locale.ROOT) + ")")
+                        + ", at character " + (s.codePointCount(0, i) + 1)
+                        + ": it would be printed in tables and on terminals, so use printable characters only");
+            }
+            i += Character.charCount(c);
+        }
+    }
+}
