@@ -201,6 +201,10 @@ final class H2Opening {
                 if (!isWrongPassword(e)) {
                     throw notAStore(location, e);
                 }
+                if (location.file() == null) {
+                    throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
+                            + " (wrong user or password): ask the server's owner for the app and reader lines of its credentials file", e);
+                }
                 try {
                     // A change to credentials of its own was cut short: the file has them, the store not yet.
                     Connection old = connectAppUser(location, legacy);
@@ -383,6 +387,9 @@ final class H2Opening {
             return new StoreException(missing
                     ? "the server has no store " + location.describe() + " (nothing was created): check the name after the port;"
                             + " a server serves only the stores in its folder, which are made where they are kept ('backprop train --db FOLDER/NAME')"
+                    : e.getMessage() != null && e.getMessage().contains("unexpected status")
+                    ? "the server of " + location.describe() + " does not answer as a plain H2 server does: if it serves over TLS"
+                            + " (server --allow-others), name it as jdbc:h2:ssl://"
                     : "the store " + location.describe() + " cannot be reached: " + H2Errors.firstLine(e.getMessage()), e);
         }
         return new StoreException(location.describe() + " is not a backprop store (it is not an H2 database file): give another --db path", e);

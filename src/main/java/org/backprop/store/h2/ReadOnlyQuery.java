@@ -53,6 +53,7 @@ final class ReadOnlyQuery {
                 }
                 try (ResultSet rs = s.getResultSet()) {
                     ResultSetMetaData md = rs.getMetaData();
+                    refuseJavaObjects(md);
                     List<String> columns = new ArrayList<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
                         columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
@@ -73,9 +74,31 @@ final class ReadOnlyQuery {
         }
     }
 
+    /**
+     * Refuses a result with Java objects in it (JAVA_OBJECT, or an array or row of them) before a value is read: reading
+     * one would rebuild whatever classes its bytes name. (H2 is set never to deserialize them either.)
+     */
+    private static void refuseJavaObjects(ResultSetMetaData md) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (md.getColumnTypeName(i).toUpperCase(Locale.ROOT).contains("JAVA_OBJECT")) {
+                throw new InvalidQueryException("the query returns serialized Java objects (column " + md.getColumnLabel(i).toLowerCase(Locale.ROOT)
+                        + " is " + md.getColumnTypeName(i) + "), which backprop never deserializes: select their bytes instead,"
+                        + " with CAST(... AS VARBINARY)");
+            }
+        }
+    }
+
     private static String describeQueryError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = H2Errors.firstLine(e.getMessage());
+        if (message.contains(RefusedJavaObjects.REFUSAL)) {
+            return "the query turns bytes into Java objects, which backprop never does (" + RefusedJavaObjects.REFUSAL
+                    + "): select the bytes instead, with CAST(... AS VARBINARY)";
+        }
+        if (state.equals("90040") || message.startsWith("Admin rights are required")) {
+            return "the query asks for what no account of a store may do (files, other databases, Java code, settings, users): "
+                    + "the sql command reads the store's tables and views only (" + message + ")";
+        }
         if (state.equals("90096") || message.startsWith("Not enough rights")) {
             return "the query tries to change the store, and the sql command only reads: give a SELECT (" + message + ")";
         }
