@@ -17,10 +17,12 @@ import org.backprop.store.h2.H2EventStore;
 import org.backprop.events.RunSummary;
 import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several processes share one store: through H2's AUTO_SERVER for a file, or through `backprop server` over TCP. */
+@Tag("slow")
 class SharedStoreTest {
     private static final int EPOCHS = 20_000;
 
