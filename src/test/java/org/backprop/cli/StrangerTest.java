@@ -94,16 +94,21 @@ class StrangerTest {
         return "jdbc:h2:tcp://" + lock.getProperty("server") + "/" + lock.getProperty("id");
     }
 
-    /** The addresses and ports a process listens on, as {@code ss} lists them. */
-    private static List<String> listening(long pid) {
-        Stranger.Result ss = Stranger.run(List.of("ss", "-ltnpH"));
+    /** The addresses and ports a process listens on, as {@code ss} lists them; empty when there is no {@code ss}. */
+    private static Optional<List<String>> listening(long pid) {
+        Stranger.Result ss;
+        try {
+            ss = Stranger.run(List.of("ss", "-ltnpH"));
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
         List<String> found = new ArrayList<>();
         for (String line : ss.output().lines().toList()) {
             if (line.contains("pid=" + pid + ",")) {
                 found.add(line.trim().split("\\s+")[3]);
             }
         }
-        return found;
+        return Optional.of(found);
     }
 
     private static int port(String listening) {
@@ -111,12 +116,16 @@ class StrangerTest {
     }
 
     /**
-     * Every port the process listens on is bound to the loopback address, and refuses a connection through this
-     * machine's other addresses and from another host.
+     * Every port the process listens on ({@code known} when there is no {@code ss} to list them) is bound to the
+     * loopback address, and refuses a connection through this machine's other addresses and from another host.
      */
-    private static void assertNoPortOpenToOtherAddresses(CliProcess process) {
-        List<String> ports = listening(process.pid());
-        assertFalse(ports.isEmpty(), process + " listens on some port (its AUTO_SERVER, or the server itself)");
+    private static void assertNoPortOpenToOtherAddresses(CliProcess process, int known) {
+        Optional<List<String>> listed = listening(process.pid());
+        List<String> ports = listed.orElse(List.of("127.0.0.1:" + known));
+        if (listed.isEmpty()) {
+            System.out.println("StrangerTest: no ss command to list the ports of " + process + "; trying the one it named, " + known);
+        }
+        assertTrue(ports.contains("127.0.0.1:" + known) || ports.contains("[::ffff:127.0.0.1]:" + known), process + " listens on " + ports);
         for (String p : ports) {
             assertTrue(p.equals("127.0.0.1:" + port(p)) || p.equals("[::ffff:127.0.0.1]:" + port(p)), process + " listens on " + p);
         }
@@ -168,7 +177,7 @@ class StrangerTest {
                 Stranger.Result code = stranger.h2Shell(url, account[0], account[1], CODE);
                 assertTrue(code.firstLine().startsWith("Error: org.h2.jdbc.JdbcSQLNonTransientException: " + NO_ADMIN), user + ": " + code.output());
             }
-            assertNoPortOpenToOtherAddresses(holder);
+            assertNoPortOpenToOtherAddresses(holder, port(url.substring(0, url.lastIndexOf('/'))));
         }
     }
 
@@ -224,7 +233,7 @@ class StrangerTest {
             assertTrue(wrong.firstLine().endsWith(WRONG_PASSWORD + " [28000-232]"), wrong.output());
             Stranger.Result read = stranger.h2Shell(base + "lab", app[0], app[1], "SELECT COUNT(*) AS n FROM runs");
             assertTrue(read.output().contains("\n1\n"), "with the store's credentials a client reads it: " + read.output());
-            assertNoPortOpenToOtherAddresses(server);
+            assertNoPortOpenToOtherAddresses(server, port);
         }
         try (var files = Files.list(folder)) {
             assertEquals(List.of("lab.credentials", "lab.mv.db", "private.mv.db"), files.map(f -> f.getFileName().toString())
