@@ -14,9 +14,13 @@ final class PrintableText {
 
     /**
      * True for what a terminal would act on rather than show: the C0 and C1 controls and DEL (Unicode's Cc), the
-     * bidirectional embeddings, overrides, isolates and marks, and the line and paragraph separators.
+     * bidirectional embeddings, overrides, isolates and marks, and the line and paragraph separators (all of them in
+     * the Basic Multilingual Plane, so a char is enough to tell).
      */
     static boolean isUnsafe(int c) {
+        if (c >= 0x20 && c < 0x7F) {
+            return false;
+        }
         return Character.getType(c) == Character.CONTROL
                 || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
                 || c == 0x2028 || c == 0x2029;
@@ -24,22 +28,30 @@ final class PrintableText {
 
     /** The text with every unsafe character shown as an escape; the same string when it has none. */
     static String escaped(String s) {
-        if (s == null || s.codePoints().noneMatch(PrintableText::isUnsafe)) {
+        if (s == null) {
+            return null;
+        }
+        int first = 0;
+        while (first < s.length() && !isUnsafe(s.charAt(first))) {
+            first++;
+        }
+        if (first == s.length()) {
             return s;
         }
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        s.codePoints().forEach(c -> {
+        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (!isUnsafe(c)) {
-                b.appendCodePoint(c);
+                b.append(c);
             } else {
                 b.append(switch (c) {
                     case '\n' -> "\\n";
                     case '\r' -> "\\r";
                     case '\t' -> "\\t";
-                    default -> String.format(Locale.ROOT, "\\u%04X", c);
+                    default -> String.format(Locale.ROOT, "\\u%04X", (int) c);
                 });
             }
-        });
+        }
         return b.toString();
     }
 

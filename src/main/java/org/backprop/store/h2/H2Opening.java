@@ -140,11 +140,13 @@ final class H2Opening {
                 StoreCredentials credentials = login.credentials();
                 if (login.legacy() != null || StoreUsers.anyAdmin(a)) {
                     credentials = giveOwnCredentials(location, login, a);
-                    notices.accept("the store " + location.describe() + " had the fixed passwords of backprop 0.2 and older: it has"
-                            + " credentials of its own now, in " + credentials.file() + " (readable by you only; keep it with the store)");
+                    restrictFiles(location);
+                    if (login.legacy() != null) {
+                        notices.accept("the store " + location.describe() + " had the fixed passwords of backprop 0.2 and older: it has"
+                                + " credentials of its own now, in " + credentials.file() + " (readable by you only; keep it with the store)");
+                    }
                 }
                 Schema.writeCommitsAtOnce(a);
-                restrictFiles(location);
                 return new Connected(app, credentials);
             }
         } catch (SQLException | IOException | RuntimeException e) {
@@ -193,7 +195,6 @@ final class H2Opening {
     private static Login login(StoreLocation location) throws SQLException {
         Path file = location.credentialsFile();
         Optional<StoreCredentials> stored = file == null ? Optional.empty() : StoreCredentials.read(file);
-        Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
         if (stored.isPresent()) {
             try {
                 return new Login(connectAppUser(location, stored.get().app()), stored.get(), stored.get(), null);
@@ -205,6 +206,7 @@ final class H2Opening {
                     throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
                             + " (wrong user or password): ask the server's owner for the app and reader lines of its credentials file", e);
                 }
+                Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
                 try {
                     // A change to credentials of its own was cut short: the file has them, the store not yet.
                     Connection old = connectAppUser(location, legacy);
@@ -215,6 +217,7 @@ final class H2Opening {
                 }
             }
         }
+        Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
         try {
             Connection old = connectAppUser(location, legacy);
             return new Login(old, new StoreCredentials(file, null, legacy, LegacyPasswords.of(StoreCredentials.READER).orElseThrow()),
@@ -342,7 +345,7 @@ final class H2Opening {
         }
     }
 
-    /** Takes other users' access away from a store made by an older backprop, whose files were made as the umask said. */
+    /** Takes other users' access away from the files of a store made by an older backprop, which the umask made. */
     private static void restrictFiles(StoreLocation location) throws IOException {
         if (location.file() != null) {
             OwnerOnlyFiles.restrict(location.dataFile());

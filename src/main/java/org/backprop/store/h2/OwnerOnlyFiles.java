@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -106,13 +107,12 @@ public final class OwnerOnlyFiles {
         if (!POSIX) {
             return Optional.empty();
         }
-        if (!isOurs(file)) {
-            return Optional.of("it belongs to " + Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName() + ", not to "
-                    + System.getProperty("user.name"));
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!isOurs(a.owner())) {
+            return Optional.of("it belongs to " + a.owner().getName() + ", not to " + System.getProperty("user.name"));
         }
-        Set<PosixFilePermission> now = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        if (now.stream().anyMatch(OTHERS::contains)) {
-            return Optional.of("other users may read or change it (mode " + PosixFilePermissions.toString(now) + ")");
+        if (a.permissions().stream().anyMatch(OTHERS::contains)) {
+            return Optional.of("other users may read or change it (mode " + PosixFilePermissions.toString(a.permissions()) + ")");
         }
         return Optional.empty();
     }
@@ -127,15 +127,26 @@ public final class OwnerOnlyFiles {
     }
 
     private static boolean isOurs(Path file) throws IOException {
-        UserPrincipal owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS);
-        UserPrincipal us;
-        try {
-            us = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
-        } catch (IOException | UnsupportedOperationException e) {
-            // No way to tell who this process is: trust the permissions alone.
-            return true;
+        return isOurs(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static boolean isOurs(UserPrincipal owner) {
+        UserPrincipal us = ThisUser.PRINCIPAL;
+        // No way to tell who this process is: trust the permissions alone.
+        return us == null || owner.equals(us);
+    }
+
+    /** The user this process runs as, looked up once. */
+    private static final class ThisUser {
+        static final UserPrincipal PRINCIPAL = lookUp();
+
+        private static UserPrincipal lookUp() {
+            try {
+                return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+            } catch (IOException | UnsupportedOperationException e) {
+                return null;
+            }
         }
-        return owner.equals(us);
     }
 
     private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> permissions) {
