@@ -169,6 +169,11 @@ class StrangerTest {
                 }
             }
             String url = autoServerUrl(store);
+            // The AUTO_SERVER opens only the store whose key the lock file holds: no other name, no new database.
+            for (String name : List.of("mem:x", "newdb", store.toString())) {
+                Stranger.Result other = stranger.h2Shell(url.substring(0, url.lastIndexOf('/') + 1) + name, "SA", "", "CALL 1");
+                assertTrue(other.firstLine().endsWith(WRONG_PASSWORD + " [28000-232]"), name + ": " + other.output());
+            }
             for (String user : USERS) {
                 Stranger.Result fixed = stranger.h2Shell(url, user, fixedPassword(user), "CALL 1");
                 assertTrue(fixed.firstLine().endsWith(WRONG_PASSWORD + " [28000-232]"), user + ": " + fixed.output());
@@ -260,8 +265,9 @@ class StrangerTest {
             Optional<OtherHost> other = OtherHost.make(why);
             try {
                 List<String> addresses = OtherHost.addressesOfThisMachine();
-                Assumptions.assumeTrue(other.isPresent() || !addresses.isEmpty(), "no address but loopback and " + why);
-                String address = other.map(OtherHost::addressOfThisMachine).orElse(addresses.get(0));
+                // From another host where there can be one, else through another address, else (only loopback) locally.
+                String address = other.map(OtherHost::addressOfThisMachine).orElse(addresses.isEmpty() ? "127.0.0.1" : addresses.get(0));
+                System.out.println("StrangerTest: TLS clients connect to " + address + (other.isPresent() ? " from another host" : ""));
                 // A plain H2 client is refused before any login.
                 Stranger.Result plain = stranger.h2Shell("jdbc:h2:tcp://" + address + ":" + port + "/lab", "BACKPROP_APP", "x", "CALL 1");
                 assertTrue(plain.firstLine().contains("Connection is broken"), plain.output());
@@ -271,6 +277,9 @@ class StrangerTest {
                 Stranger.Result runs = client(other, client, "runs", "--db", ssl + "lab", "--format", "csv");
                 assertEquals(0, runs.exitCode(), runs.output());
                 assertTrue(runs.output().contains("\n1,seed,2-2-2,0.1,3,3,completed,"), "a client with TLS and the credentials reads: " + runs.output());
+                Stranger.Result code = client(other, client, "sql", CODE, "--db", ssl + "lab");
+                assertEquals("backprop: the query asks for what no account of a store may do (files, other databases, Java code, settings,"
+                        + " users): the sql command reads the store's tables and views only (" + NO_ADMIN + ")\n", code.output());
                 Stranger.Result unknown = client(other, client, "runs", "--db", ssl + "other");
                 assertEquals("backprop: the server has no store " + ssl + "other (nothing was created): check the name after the port; a"
                         + " server serves only the stores in its folder, which are made where they are kept ('backprop train --db FOLDER/NAME')\n",
