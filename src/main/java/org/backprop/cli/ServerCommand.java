@@ -16,19 +16,24 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop server}: serves the stores in one folder over TCP, so several processes or machines can share them. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Serves the stores in a folder with H2's TCP server until stopped with Ctrl-C. Every process then names a",
-            "store there as --db jdbc:h2:tcp://HOST:PORT/NAME (NAME is the file name without .mv.db). Only the stores in the",
-            "folder when the server starts are served: no other database, and no new store (make stores where they are kept).",
-            "Clients need a store's credentials: the app and reader lines of FOLDER/NAME.credentials (never the owner's),",
-            "in a file of their own (mode 600) that BACKPROP_CREDENTIALS names, or kept as",
-            "~/.config/backprop/credentials/HOST-PORT-NAME.credentials. Never put a password on a command line.",
-            "While the server runs, use the stores in that folder only through it."},
+        description = {"Serves the stores in a folder with H2's TCP server until stopped with Ctrl-C.",
+            "Every process then names a store there as --db jdbc:h2:tcp://HOST:PORT/NAME",
+            "(NAME is the file name without .mv.db). Only the stores in the folder when",
+            "the server starts are served: no other database, and no new store (make",
+            "stores where they are kept). Clients need a store's credentials: the app and",
+            "reader lines of FOLDER/NAME.credentials (never the owner's), in a file of",
+            "their own (mode 600) that BACKPROP_CREDENTIALS names, or kept as",
+            "~/.config/backprop/credentials/HOST-PORT-NAME.credentials. Never put a",
+            "password on a command line. While the server runs, use the stores in that",
+            "folder only through it."},
         footer = {"", "Examples:",
-            "  backprop server --dir stores                     this machine only, port 9092",
-            "  BACKPROP_CREDENTIALS=lab-client.credentials backprop train --db jdbc:h2:tcp://localhost:9092/lab",
-            "  backprop server --dir stores --port 9123 --allow-others       TLS, with a self-signed key it prints the fingerprint of",
-            "  BACKPROP_SERVER_FINGERPRINT=AB:CD:... BACKPROP_CREDENTIALS=lab-client.credentials \\",
-            "      backprop runs --db jdbc:h2:ssl://lab-pc:9123/lab             from another machine"})
+            "  backprop server --dir stores       this machine only, port 9092",
+            "  BACKPROP_CREDENTIALS=lab-client.credentials \\",
+            "      backprop train --db jdbc:h2:tcp://localhost:9092/lab",
+            "  backprop server --dir stores --port 9123 --allow-others",
+            "                                     TLS; prints its key's fingerprint",
+            "  BACKPROP_SERVER_FINGERPRINT=AB:CD:... BACKPROP_CREDENTIALS=lab.credentials \\",
+            "      backprop runs --db jdbc:h2:ssl://lab-pc:9123/lab      from another machine"})
 final class ServerCommand implements Callable<Integer> {
     /** The password of a keystore given with --keystore: an environment variable, never an argument others could read. */
     static final String KEYSTORE_PASSWORD = "BACKPROP_KEYSTORE_PASSWORD";
