@@ -395,6 +395,27 @@ final class H2Opening {
                             + " (server --allow-others), name it as jdbc:h2:ssl://"
                     : "the store " + location.describe() + " cannot be reached: " + H2Errors.firstLine(e.getMessage()), e);
         }
-        return new StoreException(location.describe() + " is not a backprop store (it is not an H2 database file): give another --db path", e);
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new StoreException("the store " + location.describe() + " is open in another process, and this one needs it to itself:"
+                    + " stop that process first (or use the store through it)", e);
+        }
+        if (causedBy(e, java.nio.file.AccessDeniedException.class)) {
+            return new StoreException("the store " + location.describe() + " cannot be opened by this user (permission denied): a store is"
+                    + " opened by its owner, or through 'backprop server'", e);
+        }
+        if (e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1 || e.getErrorCode() == ErrorCode.FILE_VERSION_ERROR_1
+                || causedBy(e, org.h2.mvstore.MVStoreException.class)) {
+            return new StoreException(location.describe() + " is not a backprop store (it is not an H2 database file): give another --db path", e);
+        }
+        return new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

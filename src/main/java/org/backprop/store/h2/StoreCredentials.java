@@ -39,6 +39,10 @@ record StoreCredentials(Path file, Account owner, Account app, Account reader) {
         Map<String, String> values = new HashMap<>();
         try {
             Optional<String> unsafe = OwnerOnlyFiles.whyNotPrivate(file);
+            if (unsafe.isPresent() && unsafe.get().startsWith("it belongs to ")) {
+                throw new StoreException("the credentials file " + file + " is not this user's (" + unsafe.get() + "): a store is opened"
+                        + " by its owner, or through 'backprop server' with the app and reader lines of its credentials");
+            }
             if (unsafe.isPresent()) {
                 throw new StoreException("the credentials file " + file + " is not private (" + unsafe.get() + "), so it cannot be"
                         + " trusted: make it yours alone (chmod 600 " + file + ") if you wrote it, else delete it");
