@@ -74,6 +74,10 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
             if (rest.startsWith("file:")) {
                 return file(Path.of(stripOptions(rest.substring("file:".length()))), options(rest));
             }
+            if (!rest.startsWith("tcp://") && !rest.startsWith("ssl://")) {
+                throw new StoreException("the store URL " + given + " names neither a file nor a server: give a path, a jdbc:h2:file: URL,"
+                        + " or a server's jdbc:h2:tcp:// or jdbc:h2:ssl:// URL");
+            }
             return new StoreLocation(given, null);
         }
         return file(Path.of(given), "");

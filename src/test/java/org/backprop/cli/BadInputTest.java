@@ -164,6 +164,8 @@ class BadInputTest {
                         "sweep", "--lr", "0.1,0.2", "--name", "\u001b]0;title\u0007", "--db", "{fresh}"),
                 bad("an imported run name with a line break", "the run name in {dir}/odd.jsonl contains a control character, U+000A (line feed (lf)),"
                         + " at character 2", "import", "{dir}/odd.jsonl", "--db", "{fresh}"),
+                bad("an in-memory database for a store", "the store URL jdbc:h2:mem:x names neither a file nor a server",
+                        "train", "--db", "jdbc:h2:mem:x"),
                 bad("an unknown option", "Unknown options: '--momentum'", "train", "--momentum", "0.9", "--db", "{fresh}"),
                 bad("an unknown command", "Unmatched argument at index 0: 'frobnicate'", "frobnicate", "--db", "{store}"));
     }
