@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,7 +96,7 @@ final class DiffCommand implements StoreCommand {
     static String describe(RunStarted run, int recorded) {
         String lineage = run.lineage() == null ? ""
                 : ", forked from run " + run.lineage().parentRunId() + " at epoch " + run.lineage().forkEpoch();
-        return "run " + run.runId() + " '" + run.config().name() + "' (lr " + run.config().learningRate() + ", " + recorded
+        return "run " + run.runId() + " '" + PrintableText.escaped(run.config().name()) + "' (lr " + run.config().learningRate() + ", " + recorded
                 + " epochs recorded" + lineage + ")";
     }
 
@@ -115,8 +116,8 @@ final class DiffCommand implements StoreCommand {
             out.println("configuration differences:");
             for (ConfigDifference d : diff.configurationDifferences()) {
                 out.println("  " + d.field() + (d.note() == null ? "" : " (" + d.note() + ")") + ":");
-                out.println("    A: " + d.a());
-                out.println("    B: " + d.b());
+                out.println("    A: " + PrintableText.escaped(d.a()));
+                out.println("    B: " + PrintableText.escaped(d.b()));
             }
         }
         out.println(diff.startStatement());

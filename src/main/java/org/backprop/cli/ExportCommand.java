@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -118,7 +119,7 @@ final class ExportCommand implements StoreCommand {
             deleteQuietly(part);
         }
         spec.commandLine().getOut().printf("exported run %d '%s' (%d epochs) as %s to %s%n", replay.runId(),
-                replay.started().config().name(), replay.epochCount(), format, outFile);
+                PrintableText.escaped(replay.started().config().name()), replay.epochCount(), format, outFile);
         return 0;
     }
 

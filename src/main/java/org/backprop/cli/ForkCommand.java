@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import org.backprop.events.RunFailed;
 import org.backprop.model.RunConfig;
@@ -55,6 +56,7 @@ final class ForkCommand implements StoreCommand {
     @Override
     public StoreAccess prepare() {
         output.check("fork");
+        PrintableText.checkPrintable("the run name", name);
         if (learningRate != null) {
             RunConfig.checkLearningRate(learningRate);
         }

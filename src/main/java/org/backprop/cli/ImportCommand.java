@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,6 +57,7 @@ final class ImportCommand implements StoreCommand {
     public StoreAccess prepare() {
         // The whole file is checked before the store is touched; the import checks it again as it writes, in one transaction.
         checked = read(null);
+        PrintableText.checkPrintable("the run name in " + file, checked.started().config().name());
         return StoreAccess.CREATE;
     }
 
@@ -67,7 +69,7 @@ final class ImportCommand implements StoreCommand {
         RunStarted original = checked.started();
         RunStarted run = imported[0];
         spec.commandLine().getOut().printf("imported %s as run %d '%s': %d epochs, %s (it was run %d %s%s)%n", file,
-                run.runId(), run.config().name(), checked.epochs(), checked.status(), original.runId(),
+                run.runId(), PrintableText.escaped(run.config().name()), checked.epochs(), checked.status(), original.runId(),
                 checked.store() == null ? "where it was exported" : "of store " + checked.store(),
                 original.lineage() != null || original.sweepId() != null ? "; its parent run and sweep there are not carried over" : "");
         return 0;

@@ -1,5 +1,7 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
+import org.backprop.table.UnprintableTextException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,6 +15,7 @@ import java.util.List;
 import org.backprop.digest.JournalCheck;
 import org.backprop.digest.SeenDigests;
 import org.backprop.digest.StoreDigest;
+import java.util.function.Function;
 import org.backprop.events.EventStore;
 import org.backprop.events.InvalidQueryException;
 import org.backprop.events.QueryCancelledException;
@@ -64,6 +67,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where environment variables are read from: the process's, or a test's. */
+    private Function<String, String> environment = System::getenv;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command, such as train, runs, sql, replay or sweep (backprop --help lists them all)");
@@ -79,15 +85,28 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, System::getenv);
+    }
+
+    /**
+     * Runs the command line with the given output streams and environment variables, and returns the exit code. Nothing
+     * it prints can drive a terminal: every control character that is not the output's own layout is an escape.
+     */
+    static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Function<String, String> environment) {
+        PrintWriter out = TerminalSafeWriter.wrap(rawOut);
+        PrintWriter err = TerminalSafeWriter.wrap(rawErr);
         Main main = new Main();
+        main.environment = environment;
         CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
         cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
+        // Help as plain text: colours are terminal control too, and the output lets none through.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, a) -> {
             out.flush();
-            err.println("backprop: " + e.getMessage());
+            err.println("backprop: " + PrintableText.escaped(e.getMessage()));
             if (debugRequested(a)) {
                 e.printStackTrace(err);
             }
@@ -105,13 +124,14 @@ public final class Main implements Runnable {
                 return CANCELLED;
             }
             if (e instanceof BackpropException known) {
-                err.println("backprop: " + known.getMessage());
+                // One line, whatever the message quotes (a name, a path, a query).
+                err.println("backprop: " + PrintableText.escaped(known.getMessage()));
                 if (debug) {
                     e.printStackTrace(err);
                 }
                 return isBadInput(known) ? BAD_INPUT : 1;
             }
-            err.println("backprop: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+            err.println("backprop: " + e.getClass().getSimpleName() + ": " + PrintableText.escaped(e.getMessage())
                     + (debug ? "" : " (run again with --debug for details)"));
             if (debug) {
                 e.printStackTrace(err);
@@ -131,7 +151,7 @@ public final class Main implements Runnable {
 
     /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */
     StoreLocation location() {
-        return StoreLocation.resolve(db, System.getenv(StoreLocation.ENVIRONMENT_VARIABLE));
+        return StoreLocation.resolve(db, environment);
     }
 
     /**
@@ -154,11 +174,12 @@ public final class Main implements Runnable {
             if (access == null) {
                 code = command.call(null);
             } else {
-                try (EventStore store = Stores.open(location(), access)) {
+                PrintWriter err = last.getErr();
+                try (EventStore store = Stores.open(location(), access, notice -> err.println("backprop: " + PrintableText.escaped(notice)))) {
                     try {
                         code = command.call(store);
                     } finally {
-                        if (access != StoreAccess.READ) {
+                        if (access == StoreAccess.CREATE || access == StoreAccess.WRITE) {
                             rememberDigest(store);
                         }
                     }
@@ -261,7 +282,7 @@ public final class Main implements Runnable {
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
                 || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException
-                || e instanceof StoreDigest.InvalidDigestException;
+                || e instanceof StoreDigest.InvalidDigestException || e instanceof UnprintableTextException;
     }
 
     private static boolean debugRequested(String[] args) {

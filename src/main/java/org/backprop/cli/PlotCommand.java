@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class PlotCommand implements StoreCommand {
         }
         ChartOptions.write(drawn, out);
         PrintWriter o = spec.commandLine().getOut();
-        o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + drawn.title());
+        o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + PrintableText.escaped(drawn.title()));
         return 0;
     }
 

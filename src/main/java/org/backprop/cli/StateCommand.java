@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class StateCommand implements StoreCommand {
         switch (output.format) {
             case json -> out.println(json(replay, at, p));
             case table -> {
-                out.printf("run %d '%s': %s%n", replay.runId(), replay.started().config().name(), caption(at, replay.epochCount()));
+                out.printf("run %d '%s': %s%n", replay.runId(), PrintableText.escaped(replay.started().config().name()), caption(at, replay.epochCount()));
                 Tables.print(out, output.format, List.of("parameter", "value"), rows);
             }
             default -> Tables.print(out, output.format, List.of("parameter", "value"), rows);

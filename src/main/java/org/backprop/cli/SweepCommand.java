@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -88,6 +89,7 @@ final class SweepCommand implements StoreCommand {
         }
         base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
+        PrintableText.checkPrintable("the run name", base.name());
         return StoreAccess.CREATE;
     }
 
@@ -123,7 +125,7 @@ final class SweepCommand implements StoreCommand {
             Tables.print(out, format, columns, rows);
             return;
         }
-        out.println(SweepTable.heading(result, base));
+        out.println(PrintableText.escaped(SweepTable.heading(result, base)));
         if (format == Format.markdown) {
             out.println();
         }

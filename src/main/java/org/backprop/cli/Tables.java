@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -37,6 +38,12 @@ final class Tables {
         };
     }
 
+    /** A value as a table, CSV or Markdown cell shows it: as {@link #text}, with control characters escaped. */
+    static String shown(Object v) {
+        return PrintableText.escaped(text(v));
+    }
+
+    /** A value as text: bytes in hex, null as nothing (JSON writes the text as it is; its encoder escapes it). */
     static String text(Object v) {
         return Cells.text(v);
     }
@@ -45,19 +52,19 @@ final class Tables {
         int[] width = new int[columns.size()];
         List<String[]> cells = new ArrayList<>(rows.size());
         for (int c = 0; c < columns.size(); c++) {
-            width[c] = columns.get(c).length();
+            width[c] = PrintableText.escaped(columns.get(c)).length();
         }
         for (List<?> row : rows) {
             String[] r = new String[columns.size()];
             for (int c = 0; c < r.length; c++) {
-                r[c] = text(row.get(c));
+                r[c] = shown(row.get(c));
                 width[c] = Math.max(width[c], r[c].length());
             }
             cells.add(r);
         }
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < columns.size(); c++) {
-            line.append(c == 0 ? "" : "  ").append(pad(columns.get(c), width[c], false));
+            line.append(c == 0 ? "" : "  ").append(pad(PrintableText.escaped(columns.get(c)), width[c], false));
         }
         out.println(line.toString().stripTrailing());
         for (String[] r : cells) {
@@ -85,10 +92,10 @@ final class Tables {
     }
 
     private static void markdown(PrintWriter out, List<String> columns, List<? extends List<?>> rows) {
-        out.println("| " + String.join(" | ", columns) + " |");
+        out.println("| " + String.join(" | ", columns.stream().map(c -> PrintableText.escaped(c).replace("|", "\\|")).toList()) + " |");
         out.println("|" + "---|".repeat(columns.size()));
         for (List<?> row : rows) {
-            out.println("| " + String.join(" | ", row.stream().map(v -> text(v).replace("|", "\\|")).toList()) + " |");
+            out.println("| " + String.join(" | ", row.stream().map(v -> shown(v).replace("|", "\\|")).toList()) + " |");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.backprop.events.RunCompleted;
@@ -52,6 +53,7 @@ final class TrainCommand implements StoreCommand {
     public StoreAccess prepare() {
         output.check("train");
         runConfig = configure();
+        PrintableText.checkPrintable("the run name", runConfig.name());
         return StoreAccess.CREATE;
     }
 
@@ -100,7 +102,7 @@ final class TrainCommand implements StoreCommand {
     static void print(PrintWriter out, TrainingOutcome o, int from) {
         RunConfig c = o.started().config();
         long id = o.started().runId();
-        out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, c.name(), c.network().shape(),
+        out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, PrintableText.escaped(c.name()), c.network().shape(),
                 String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()), c.learningRate(), c.epochs());
         switch (o.end()) {
             case null -> {
@@ -119,7 +121,7 @@ final class TrainCommand implements StoreCommand {
                 printParameters(out, "final weights", done.finalParameters());
             }
             case RunFailed failed -> {
-                out.printf("FAILED: %s%n", failed.reason());
+                out.printf("FAILED: %s%n", PrintableText.escaped(failed.reason()));
                 out.printf("%d epochs recorded before it%s%n", o.epochsRecorded(),
                         o.epochsRecorded() > from ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
             }

@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ final class VerifyCommand implements StoreCommand {
             Verifier verifier = new Verifier(runStore);
             for (long id : runs) {
                 Verification v = verifier.verify(id);
-                out.println(v.line());
+                out.println(PrintableText.escaped(v.line()));
                 out.flush();
                 allOk &= v.ok();
             }

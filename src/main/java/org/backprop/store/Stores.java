@@ -1,5 +1,6 @@
 package org.backprop.store;
 
+import java.util.function.Consumer;
 import org.backprop.events.EventStore;
 import org.backprop.store.h2.H2EventStore;
 
@@ -9,6 +10,11 @@ public final class Stores {
     }
 
     public static EventStore open(StoreLocation location, StoreAccess access) {
-        return H2EventStore.open(location, access);
+        return open(location, access, notice -> { });
+    }
+
+    /** Opens the store, telling {@code notices} what the person running the command should know about it (one line each). */
+    public static EventStore open(StoreLocation location, StoreAccess access, Consumer<String> notices) {
+        return H2EventStore.open(location, access, notices);
     }
 }

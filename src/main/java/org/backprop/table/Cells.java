@@ -24,8 +24,12 @@ public final class Cells {
         return String.valueOf(v);
     }
 
-    /** A CSV cell: quoted when it holds a comma, a quote or a line break. */
-    public static String csvCell(String s) {
+    /**
+     * A CSV cell: control characters escaped (so that no cell printed on a terminal can act on it, see
+     * {@link PrintableText}), then quoted when it holds a comma or a quote.
+     */
+    public static String csvCell(String raw) {
+        String s = PrintableText.escaped(raw);
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }

@@ -51,6 +51,7 @@ final class LiveEvents {
     private void oneRun(OutputStream out, long runId, String lastId) throws IOException, InterruptedException {
         String seen = lastId;
         long version = -1;
+        live.lookNow();
         while (true) {
             RunRow row = live.row(runId);
             String id = row == null ? null : row.summary().epochsRecorded() + "-" + row.summary().status();

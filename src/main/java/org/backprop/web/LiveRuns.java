@@ -99,11 +99,39 @@ final class LiveRuns implements AutoCloseable {
         return lastError;
     }
 
+    /**
+     * Looks at the store now, so that a stream that just opened starts from what is committed now, not from what the
+     * last look saw (up to a poll ago, longer on a busy machine).
+     */
+    void lookNow() {
+        // A look under way gives as fresh a state: wait for it instead of making another.
+        if (!looking.tryLock()) {
+            looking.lock();
+            looking.unlock();
+            return;
+        }
+        try {
+            look(false);
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+        } finally {
+            looking.unlock();
+        }
+    }
+
+    /** One look at a time: the watcher's and a new stream's. */
+    private final java.util.concurrent.locks.ReentrantLock looking = new java.util.concurrent.locks.ReentrantLock();
+
     private void watch() {
         boolean first = true;
         while (!closed) {
             try {
-                look(first);
+                looking.lock();
+                try {
+                    look(first);
+                } finally {
+                    looking.unlock();
+                }
                 first = false;
                 lastError = null;
             } catch (RuntimeException e) {

@@ -60,6 +60,15 @@ class BadInputTest {
         }
         assertEquals(0, new Cli(dir).run("train", "--db", dir.resolve("newer").toString(), "--epochs", "2").exitCode());
         StoreChecks.markWrittenByNewerVersion(dir.resolve("newer"));
+        config("escape-name", "{" + SEED + ", \"seed\": 1, \"name\": \"red\\u001b[31m\"}");
+        // A run named as the command line refuses, recorded through the store's own interface (as an older version
+        // could have), then exported: importing the file is refused.
+        try (var store = org.backprop.store.h2.H2EventStore.open(org.backprop.store.StoreLocation.of(dir.resolve("odd").toString()))) {
+            new org.backprop.training.Trainer(store).train(org.backprop.model.RunConfig.seed().withEpochs(2).withName("a\nb"),
+                    org.backprop.training.TrainingProgress.NONE);
+        }
+        assertEquals(0, new Cli(dir).run("export", "1", "--format", "jsonl", "--out", dir.resolve("odd.jsonl").toString(),
+                "--db", dir.resolve("odd").toString()).exitCode());
     }
 
     private static void config(String name, String json) throws Exception {
@@ -116,7 +125,7 @@ class BadInputTest {
                 bad("resuming in a store that does not exist", "there is no store at {fresh}.mv.db (nothing was created)", "resume", "1", "--db", "{fresh}"),
                 bad("a file that is not a store, to read", "{dir}/junk.mv.db is not a backprop store (it is not an H2 database file)", "runs", "--db", "{dir}/junk.mv.db"),
                 bad("a file that is not a store, to train into", "{dir}/junk.mv.db is not a backprop store", "train", "--db", "{dir}/junk"),
-                bad("someone else's H2 database", "{dir}/other.mv.db is not a backprop store (it is an H2 database but not a backprop store)",
+                bad("someone else's H2 database", "{dir}/other.mv.db is not a backprop store (it is an H2 database, but it has no credentials file beside it",
                         "runs", "--db", "{dir}/other"),
                 bad("a store from a newer backprop, to read", "was written by a newer backprop (schema 99, this program knows up to ",
                         "runs", "--db", "{dir}/newer"),
@@ -140,6 +149,23 @@ class BadInputTest {
                 bad("forking in a store that does not exist", "there is no store at {fresh}.mv.db", "fork", "1", "--at", "1", "--db", "{fresh}"),
                 bad("listing a store that does not exist", "there is no store at {fresh}.mv.db", "runs", "--db", "{fresh}"),
                 bad("an output format that does not exist", "Invalid value for option '--format': expected one of", "runs", "--format", "yaml", "--db", "{store}"),
+                bad("a run name with a terminal escape", "the run name contains a control character, U+001B (escape), at character 4: it"
+                        + " would be printed in tables and on terminals, so use printable characters only",
+                        "train", "--name", "red\u001b[31m", "--db", "{fresh}"),
+                bad("a run name with a line break", "the run name contains a control character, U+000A (line feed (lf)), at character 2",
+                        "train", "--name", "a\n     9  fake  2-2-2", "--db", "{fresh}"),
+                bad("a run name that reverses the text after it", "the run name contains a control character, U+202E (right-to-left override),"
+                        + " at character 6", "train", "--name", "bonus\u202Etxt.exe", "--db", "{fresh}"),
+                bad("a run name with an escape in the file", "the run name contains a control character, U+001B (escape), at character 4",
+                        "train", "--config", "{dir}/escape-name.json", "--db", "{fresh}"),
+                bad("a fork name with a tab", "the run name contains a control character, U+0009 (character tabulation), at character 2",
+                        "fork", "1", "--at", "1", "--name", "a\tb", "--db", "{store}"),
+                bad("a sweep name with an escape", "the run name contains a control character, U+001B (escape), at character 1",
+                        "sweep", "--lr", "0.1,0.2", "--name", "\u001b]0;title\u0007", "--db", "{fresh}"),
+                bad("an imported run name with a line break", "the run name in {dir}/odd.jsonl contains a control character, U+000A (line feed (lf)),"
+                        + " at character 2", "import", "{dir}/odd.jsonl", "--db", "{fresh}"),
+                bad("an in-memory database for a store", "the store URL jdbc:h2:mem:x names neither a file nor a server",
+                        "train", "--db", "jdbc:h2:mem:x"),
                 bad("an unknown option", "Unknown options: '--momentum'", "train", "--momentum", "0.9", "--db", "{fresh}"),
                 bad("an unknown command", "Unmatched argument at index 0: 'frobnicate'", "frobnicate", "--db", "{store}"));
     }

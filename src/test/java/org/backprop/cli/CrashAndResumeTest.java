@@ -14,10 +14,12 @@ import org.backprop.store.h2.H2EventStore;
 import org.backprop.events.RunSummary;
 import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real child processes, killed and interrupted, leave a store that is whole, and their runs resume bit-identically. */
+@Tag("slow")
 class CrashAndResumeTest {
     private static final int EPOCHS = 40_000;
 

@@ -65,7 +65,7 @@ class ReadsNeverWriteTest {
 
     @Test
     void readsLeaveADamagedStoreByteForByte() throws Exception {
-        try (Connection owner = StoreChecks.owner(cli.store()); Statement s = owner.createStatement()) {
+        try (Connection owner = org.backprop.store.h2.StoreAccounts.owner(cli.store()); Statement s = owner.createStatement()) {
             s.execute("DROP TRIGGER epoch_blocks_is_append_only");
             s.execute("DELETE FROM epoch_blocks WHERE run_id = 1 AND first_epoch > 0 AND first_epoch < 300");
         }

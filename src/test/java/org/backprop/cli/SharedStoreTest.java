@@ -13,16 +13,16 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.backprop.store.h2.H2EventStore;
 import org.backprop.events.RunSummary;
 import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several processes share one store: through H2's AUTO_SERVER for a file, or through `backprop server` over TCP. */
+@Tag("slow")
 class SharedStoreTest {
     private static final int EPOCHS = 20_000;
 
@@ -90,15 +90,19 @@ class SharedStoreTest {
     @Test
     void theServerCommandSharesAFolderOfStoresOverTcp() throws Exception {
         Path folder = Files.createDirectory(dir.resolve("stores"));
+        // A server serves the stores made where they are kept; it makes none.
+        assertEquals(0, new Cli(dir).run("train", "--db", folder.resolve("lab").toString(), "--epochs", "3", "--name", "first").exitCode());
+        Path credentials = ServerClients.clientCredentials(folder.resolve("lab"), dir.resolve("lab-client.credentials"));
         try (CliProcess server = CliProcess.start(dir, "server", "--dir", folder.toString(), "--port", "0")) {
-            CliProcess.await("the server listens", Duration.ofSeconds(30), () -> server.out().contains("stop it with Ctrl-C") || !server.isAlive());
-            Matcher port = Pattern.compile("on port (\\d+) \\(this machine only").matcher(server.out());
-            assertTrue(port.find(), server.out() + server.err());
-            String db = "jdbc:h2:tcp://localhost:" + port.group(1) + "/lab";
-            assertTrue(server.out().contains("use one with:  --db jdbc:h2:tcp://localhost:" + port.group(1) + "/NAME"), server.out());
+            int port = ServerClients.awaitPort(server);
+            String db = "jdbc:h2:tcp://localhost:" + port + "/lab";
+            assertTrue(server.out().contains("use one with:  --db jdbc:h2:tcp://localhost:" + port + "/NAME"), server.out());
+            assertTrue(server.out().contains("  lab  --db jdbc:h2:tcp://localhost:" + port + "/lab  (1 run)"), server.out());
 
-            Cli cli = new Cli(dir);
-            assertEquals(2, cli.run("runs", "--db", db).exitCode(), "reading does not create a store on the server");
+            Cli cli = new Cli(dir).withEnvironment(Map.of(StoreLocation.CREDENTIALS_VARIABLE, credentials.toString()));
+            Cli.Result missing = cli.run("runs", "--db", "jdbc:h2:tcp://localhost:" + port + "/other");
+            assertEquals(2, missing.exitCode(), "reading does not create a store on the server: " + missing.err());
+            assertTrue(missing.err().startsWith("backprop: the server has no store jdbc:h2:tcp://localhost:" + port + "/other"), missing.err());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Cli.Result>> trainings = new ArrayList<>();
@@ -111,15 +115,16 @@ class SharedStoreTest {
             } finally {
                 pool.shutdown();
             }
-            assertTrue(Files.exists(folder.resolve("lab.mv.db")), "the server keeps the store in the folder it serves");
             Cli.Result runs = cli.run("runs", "--db", db, "--format", "csv");
-            assertEquals(3, runs.lines().size(), runs.out());
-            assertTrue(runs.lines().stream().skip(1).allMatch(l -> l.contains(",20000,20000,completed,")), runs.out());
-            try (H2EventStore s = H2EventStore.openExisting(StoreLocation.of(db))) {
-                for (long id : List.of(1L, 2L)) {
-                    assertEquals(20000, StoreChecks.assertChainIntact(s, id));
-                    assertEquals(20000, StoreChecks.assertRecordedValuesRecompute(s, id));
-                }
+            assertEquals(4, runs.lines().size(), runs.out());
+            assertTrue(runs.lines().stream().skip(2).allMatch(l -> l.contains(",20000,20000,completed,")), runs.out());
+            Cli.Result sql = cli.run("sql", "SELECT COUNT(*) AS n FROM run_ended", "--db", db, "--format", "csv");
+            assertEquals(List.of("n", "3"), sql.lines(), sql.err());
+        }
+        try (H2EventStore s = H2EventStore.openExisting(StoreLocation.of(folder.resolve("lab").toString()))) {
+            for (long id : List.of(2L, 3L)) {
+                assertEquals(20000, StoreChecks.assertChainIntact(s, id));
+                assertEquals(20000, StoreChecks.assertRecordedValuesRecompute(s, id));
             }
         }
     }

@@ -136,7 +136,7 @@ final class BlockWriter implements BlockSink {
                         .bind("run", runId).mapTo(byte[].class).findOne();
                 if (there.isPresent()) {
                     if (!Arrays.equals(there.get(), hash)) {
-                        throw new ConcurrentAppendException("run " + runId + " was ended by another writer");
+                        throw new ConcurrentAppendException("run " + runId + " was ended by someone else while this process was reconnecting: the store was written behind backprop's back");
                     }
                     return;
                 }
@@ -150,7 +150,7 @@ final class BlockWriter implements BlockSink {
             if (lease != null) {
                 lease.release(h);
             }
-        });
+        }, true);
     }
 
     @Override
@@ -177,6 +177,11 @@ final class BlockWriter implements BlockSink {
      * {@value #RECONNECT_SECONDS} seconds) and runs it again; any other failure is thrown.
      */
     private void write(Work work) {
+        write(work, false);
+    }
+
+    /** As {@link #write(Work)}; {@code ending} says the work records the run's end event. */
+    private void write(Work work, boolean ending) {
         RuntimeException lost = null;
         long deadline = System.nanoTime() + RECONNECT_SECONDS * 1_000_000_000L;
         for (int attempt = 0; ; attempt++) {
@@ -189,7 +194,7 @@ final class BlockWriter implements BlockSink {
                 return;
             } catch (RuntimeException e) {
                 if (reconnect == null || !H2Errors.isConnectionLost(e) || System.nanoTime() > deadline) {
-                    throw translate(e, lost);
+                    throw translate(e, lost, ending);
                 }
                 lost = e;
             }
@@ -216,7 +221,7 @@ final class BlockWriter implements BlockSink {
         handle = reconnect.get();
     }
 
-    private RuntimeException translate(RuntimeException e, RuntimeException lost) {
+    private RuntimeException translate(RuntimeException e, RuntimeException lost, boolean ending) {
         if (e instanceof ConcurrentAppendException || e instanceof StoreException || e instanceof StoreFaultException) {
             return e;
         }
@@ -224,9 +229,20 @@ final class BlockWriter implements BlockSink {
         if (fault != null) {
             return fault;
         }
-        if (H2Errors.isDuplicateKey(e) || String.valueOf(e.getMessage()).contains("expects epoch")) {
-            return new ConcurrentAppendException("another writer appended to run " + runId + " first"
-                    + (pending.isEmpty() ? "" : " (this writer expected epoch " + pending.get(0).first() + " to be next)"), e);
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("has ended: no epochs can be appended") || ending && H2Errors.isDuplicateKey(e)) {
+            return new ConcurrentAppendException("run " + runId + " was ended by someone else: the store holds an end event this"
+                    + " process did not write, so the store was written behind backprop's back; 'backprop verify " + runId
+                    + "' says what it holds", e);
+        }
+        if (H2Errors.isDuplicateKey(e) || message.contains("expects epoch")) {
+            return new ConcurrentAppendException("someone else appended to run " + runId + " while this process was writing it"
+                    + (pending.isEmpty() ? "" : " (this process expected epoch " + pending.get(0).first() + " to be next)")
+                    + ", so the store was written behind backprop's back; 'backprop verify " + runId + "' says what it holds", e);
+        }
+        if (message.contains("only the session holding")) {
+            return new ConcurrentAppendException("run " + runId + " was taken over by another writer while this process was writing"
+                    + " it: the store refused this process's epochs; 'backprop runs' shows who writes it", e);
         }
         if (H2Errors.isConnectionLost(e) && lost != null) {
             return new StoreLostException("the connection to the store broke while recording run " + runId

@@ -21,6 +21,9 @@ final class H2Errors {
             return false;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (isSessionClosedByServer(t)) {
+                return true;
+            }
             if (t instanceof SQLException sql) {
                 String state = String.valueOf(sql.getSQLState());
                 int code = sql.getErrorCode();
@@ -102,6 +105,16 @@ final class H2Errors {
             last = t;
         }
         return firstLine(last.getMessage());
+    }
+
+    /**
+     * H2 2.3.232's client forgets its connection when the server answers that the session was closed (the process
+     * serving the store shut the database down), and its next call on it fails with a NullPointerException inside
+     * {@code SessionRemote}, wrapped as a general error (seen once in eight runs of the shared-store test).
+     */
+    private static boolean isSessionClosedByServer(Throwable t) {
+        StackTraceElement[] at = t.getStackTrace();
+        return t instanceof NullPointerException && at.length > 0 && "org.h2.engine.SessionRemote".equals(at[0].getClassName());
     }
 
     static boolean isDuplicateKey(Throwable e) {

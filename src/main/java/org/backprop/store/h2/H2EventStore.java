@@ -37,6 +37,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class H2EventStore implements EventStore {
     private final StoreLocation location;
+    private final StoreCredentials credentials;
     private final Jdbi jdbi;
     private final Connection connection;
     private final Handle handle;
@@ -47,6 +48,7 @@ public final class H2EventStore implements EventStore {
 
     private H2EventStore(H2Opening.Opened opened) {
         this.location = opened.location();
+        this.credentials = opened.credentials();
         this.jdbi = opened.jdbi();
         this.connection = opened.connection();
         this.handle = H2Opening.configured(Jdbi.create(connection)).open();
@@ -58,7 +60,15 @@ public final class H2EventStore implements EventStore {
 
     /** Opens the store as {@code access} allows; refuses a file that is not a store, and migrates an older schema. */
     public static H2EventStore open(StoreLocation location, StoreAccess access) {
-        return new H2EventStore(H2Opening.open(location, access));
+        return open(location, access, notice -> { });
+    }
+
+    /**
+     * Opens the store as {@code access} allows, telling {@code notices} what the person running the command should
+     * know (such as an old store given credentials of its own).
+     */
+    public static H2EventStore open(StoreLocation location, StoreAccess access, Consumer<String> notices) {
+        return new H2EventStore(H2Opening.open(location, access, notices));
     }
 
     /** Opens the store, creating it on first use. */
@@ -197,7 +207,7 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public void query(SqlQuery query, QueryRows rows) {
-        ReadOnlyQuery.run(location, query, rows);
+        ReadOnlyQuery.run(location, credentials.reader(), query, rows);
     }
 
     @Override

@@ -5,31 +5,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import jdk.jfr.FlightRecorder;
 import org.backprop.events.StoreException;
-import org.backprop.model.BackpropException;
 import org.backprop.events.StoreFaultException;
+import org.backprop.model.BackpropException;
 import org.backprop.store.StoreAccess;
 import org.backprop.store.StoreLocation;
+import org.h2.api.ErrorCode;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.JdbiStatementEvent;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
 
 /**
- * Opening an H2 store: creating a file store whole or not at all, refusing a file that is not a store, migrating an
- * older schema, and connecting as the application's user.
+ * Opening an H2 store: creating a file store when asked ({@link StoreCreation}), refusing a file that is not a
+ * store, connecting as the application's user with the store's own credentials, and, in the process that holds the
+ * file, migrating an older schema and giving a store from before credentials its own.
  */
 final class H2Opening {
     private static final NamedParameters PARSER = new NamedParameters();
-    private static final String CREATING = ".creating-";
 
-    /** The application's connection to an open store, and a Jdbi that makes more of them. */
-    record Opened(StoreLocation location, Jdbi jdbi, Connection connection) {
+    /** The application's connection to an open store, a Jdbi that makes more of them, and the store's credentials. */
+    record Opened(StoreLocation location, Jdbi jdbi, Connection connection, StoreCredentials credentials) {
     }
 
     private H2Opening() {
@@ -41,21 +43,25 @@ final class H2Opening {
         return jdbi;
     }
 
-    /** Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there. */
-    static Opened open(StoreLocation location, StoreAccess access) {
+    /**
+     * Opens the store as {@code access} allows: only {@link StoreAccess#CREATE} makes a store that is not there.
+     * {@code notices} hears what the person running the command should know (an old store given its own credentials).
+     */
+    static Opened open(StoreLocation location, StoreAccess access, Consumer<String> notices) {
+        H2Process.ensure();
+        AtomicReference<Account> app = new AtomicReference<>();
         AtomicReference<StoreLocation> chosen = new AtomicReference<>(location);
-        boolean watching = access == StoreAccess.WATCH;
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, watching));
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, app));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
         setUp.start();
-        Connection app;
+        Connected connected;
         StoreLocation opened;
         try {
-            opened = access == StoreAccess.READ ? forReading(location) : location;
+            opened = access == StoreAccess.READ ? forReading(location, notices) : location;
             chosen.set(opened);
-            app = connectApp(opened, access);
+            connected = connect(opened, access, notices);
         } catch (SQLException | IOException | RuntimeException e) {
             if (e instanceof BackpropException decided) {
                 throw decided;
@@ -69,10 +75,12 @@ final class H2Opening {
             }
             throw new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
         }
+        // The web page watches as the reader; every other command works as the application.
+        app.set(access == StoreAccess.WATCH ? connected.credentials().reader() : connected.credentials().app());
         try {
-            return new Opened(opened, jdbi.get(), app);
+            return new Opened(opened, jdbi.get(), connected.connection(), connected.credentials());
         } catch (InterruptedException | ExecutionException e) {
-            closeQuietly(app);
+            closeQuietly(connected.connection());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -82,29 +90,34 @@ final class H2Opening {
 
     /**
      * Where a command that only reads opens the store: read-only, so that no byte of the file changes, unless another
-     * process holds it and serves it, whose server it then reads through. A store that needs migrating is migrated
-     * first (the one write a read may cause), then read read-only too.
+     * process holds it and serves it, whose server it then reads through. A store that needs migrating, or credentials
+     * of its own, gets them first (the one write a read may cause), and is then read read-only too.
      */
-    private static StoreLocation forReading(StoreLocation location) throws SQLException, IOException {
+    private static StoreLocation forReading(StoreLocation location, Consumer<String> notices) throws SQLException, IOException {
         if (location.file() == null || !location.exists() || StoreHolder.isServing(location)) {
             return location;
         }
         StoreLocation readOnly = location.readOnly();
-        int version;
-        try (Connection app = connectAppUser(readOnly)) {
-            version = Schema.version(app);
-        } catch (SQLException e) {
-            throw notAStore(location, e);
+        boolean current = false;
+        if (location.credentialsFile() != null && Files.exists(location.credentialsFile())) {
+            Optional<StoreCredentials> stored = StoreCredentials.read(location.credentialsFile());
+            if (stored.isPresent()) {
+                try (Connection app = connectAppUser(readOnly, stored.get().app())) {
+                    current = Schema.version(app) == Schema.CURRENT_VERSION;
+                } catch (SQLException e) {
+                    current = false;
+                }
+            }
         }
-        if (version < Schema.CURRENT_VERSION) {
-            connectApp(location, StoreAccess.WRITE).close();
+        if (!current) {
+            connect(location, StoreAccess.WRITE, notices).connection().close();
         }
         return readOnly;
     }
 
-    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, boolean watching) {
-        // Whether the file is opened read-only is decided while this runs; connections are made from the decision.
-        Jdbi jdbi = configured(Jdbi.create(() -> connectUser(chosen.get(), watching)));
+    /** Jdbi's connections are the application's (or the reader's), known once the store is open (before Jdbi connects). */
+    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, AtomicReference<Account> app) {
+        Jdbi jdbi = configured(Jdbi.create(() -> readOnlyIfReader(app.get().connect(chosen.get().url()), app.get())));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -121,8 +134,21 @@ final class H2Opening {
         }
     }
 
-    private static Connection connectApp(StoreLocation location, StoreAccess access) throws SQLException, IOException {
+    /** The application's connection and the credentials it was made with. */
+    private record Connected(Connection connection, StoreCredentials credentials) {
+    }
+
+    /** A connection of the reader account is made read-only too, so that the database refuses its writes twice. */
+    private static Connection readOnlyIfReader(Connection c, Account account) throws SQLException {
+        if (StoreCredentials.READER.equals(account.user())) {
+            c.setReadOnly(true);
+        }
+        return c;
+    }
+
+    private static Connected connect(StoreLocation location, StoreAccess access, Consumer<String> notices) throws SQLException, IOException {
         boolean create = access == StoreAccess.CREATE;
+        boolean writes = access == StoreAccess.CREATE || access == StoreAccess.WRITE;
         if (!location.exists()) {
             if (!create) {
                 throw new StoreException("there is no store at " + location.describe() + " (nothing was created): give the --db of an"
@@ -132,106 +158,177 @@ final class H2Opening {
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new StoreException("the folder " + parent + " does not exist: create it or give another --db path");
             }
-            createFile(location);
+            StoreCreation.createFile(location);
         }
-        Connection app;
+        Login login = login(location);
+        Connection app = login.connection();
         try {
-            app = connectUser(location, access == StoreAccess.WATCH);
-        } catch (SQLException e) {
-            // A server URL naming a store the server does not have yet: create it there, as a file path would.
-            boolean missing = e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
-                    || e.getErrorCode() == org.h2.api.ErrorCode.REMOTE_DATABASE_NOT_FOUND_1;
-            if (location.file() == null && missing) {
-                if (!create) {
-                    throw new StoreException("there is no store " + location.describe() + " (nothing was created): check the name after"
-                            + " the port, or record a run there first with 'backprop train --db " + location.url() + "'", e);
+            int version = Schema.version(app);
+            if (version > Schema.CURRENT_VERSION) {
+                throw new StoreException("the store " + location.describe() + " was written by a newer backprop (schema " + version
+                        + ", this program knows up to " + Schema.CURRENT_VERSION + "): use a newer backprop or another --db");
+            }
+            Optional<Connection> admin = AdminSession.of(app);
+            if (admin.isEmpty()) {
+                if (version < Schema.CURRENT_VERSION) {
+                    throw new StoreException("the store " + location.describe() + " is open in an older backprop (schema " + version
+                            + "), which serves it to this one: stop that process, so that this one can bring the store up to schema "
+                            + Schema.CURRENT_VERSION);
                 }
-                return create(location);
+                if (login.legacy() != null) {
+                    notices.accept("the store " + location.describe() + " still has the fixed passwords of backprop 0.2 and older, since"
+                            + " another process has it open: it gets credentials of its own when backprop next opens it alone");
+                }
+                return new Connected(watching(location, access, app, login.credentials()), login.credentials());
+            }
+            try (Connection a = admin.get()) {
+                if (version < Schema.CURRENT_VERSION) {
+                    Schema.migrate(() -> adminOf(app));
+                }
+                StoreCredentials credentials = login.credentials();
+                if (login.legacy() != null || StoreUsers.anyAdmin(a)) {
+                    credentials = giveOwnCredentials(location, login, a);
+                    restrictFiles(location);
+                    if (login.legacy() != null) {
+                        notices.accept("the store " + location.describe() + " had the fixed passwords of backprop 0.2 and older: it has"
+                                + " credentials of its own now, in " + credentials.file() + " (readable by you only; keep it with the store)");
+                    }
+                }
+                if (writes) {
+                    Schema.writeCommitsAtOnce(a);
+                }
+                return new Connected(watching(location, access, app, credentials), credentials);
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            closeQuietly(app);
+            throw e;
+        }
+    }
+
+    /** For a store opened to watch, the store's own connection is the reader's, read-only, instead of the application's. */
+    private static Connection watching(StoreLocation location, StoreAccess access, Connection app, StoreCredentials credentials)
+            throws SQLException {
+        if (access != StoreAccess.WATCH) {
+            return app;
+        }
+        Connection reader = connectAppUser(location, credentials.reader());
+        reader.setReadOnly(true);
+        closeQuietly(app);
+        return reader;
+    }
+
+    static Connection adminOf(Connection app) {
+        try {
+            return AdminSession.of(app).orElseThrow();
+        } catch (SQLException e) {
+            throw new StoreException("no admin session for the store's migration: " + H2Errors.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Replaces the fixed passwords of an old store by its own, written to its credentials file first (so that a process
+     * killed in between finds them there next time, and finishes the change with them).
+     */
+    private static StoreCredentials giveOwnCredentials(StoreLocation location, Login login, Connection admin) throws SQLException, IOException {
+        StoreCredentials credentials = login.credentials();
+        if (login.legacy() != null && login.fromFile() == null) {
+            Path file = location.credentialsFile();
+            if (file == null) {
+                throw new StoreException("the store " + location.describe() + " has the fixed passwords of backprop 0.2: open it where"
+                        + " its file is, so that its credentials can be kept beside it");
+            }
+            credentials = StoreCredentials.generate(file);
+            credentials.write(location.describe());
+        } else if (login.fromFile() != null) {
+            credentials = login.fromFile();
+        }
+        StoreUsers.secure(admin, credentials);
+        return credentials;
+    }
+
+    /** The application's connection, and how it was made: with the credentials file, or with schema 1's password. */
+    private record Login(Connection connection, StoreCredentials credentials, StoreCredentials fromFile, Account legacy) {
+    }
+
+    /**
+     * Connects as the application with the store's credentials file. A store made before stores had credentials of their
+     * own still opens with schema 1's password, once: the caller then replaces it.
+     */
+    private static Login login(StoreLocation location) throws SQLException {
+        Path file = location.credentialsFile();
+        Optional<StoreCredentials> stored = file == null ? Optional.empty() : StoreCredentials.read(file);
+        if (stored.isPresent()) {
+            try {
+                return new Login(connectAppUser(location, stored.get().app()), stored.get(), stored.get(), null);
+            } catch (SQLException e) {
+                if (!isWrongPassword(e)) {
+                    throw notAStore(location, e);
+                }
+                if (location.file() == null) {
+                    throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
+                            + " (wrong user or password): ask the server's owner for the app and reader lines of its credentials file", e);
+                }
+                Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
+                try {
+                    // A change to credentials of its own was cut short: the file has them, the store not yet.
+                    Connection old = connectAppUser(location, legacy);
+                    return new Login(old, stored.get(), stored.get(), legacy);
+                } catch (SQLException again) {
+                    throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
+                            + " (wrong user or password): give the credentials file that was made with the store", e);
+                }
+            }
+        }
+        Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
+        try {
+            Connection old = connectAppUser(location, legacy);
+            return new Login(old, new StoreCredentials(file, null, legacy, LegacyPasswords.of(StoreCredentials.READER).orElseThrow()),
+                    null, legacy);
+        } catch (SQLException e) {
+            if (isWrongPassword(e)) {
+                throw location.file() != null
+                        ? new StoreException(location.describe() + " is not a backprop store (it is an H2 database, but it has no"
+                                + " credentials file beside it, " + file + ", and backprop 0.2's passwords do not open it): give"
+                                + " another --db path, or put the store's credentials file back beside it", e)
+                        : new StoreException("no credentials for " + location.describe() + ": set " + StoreLocation.CREDENTIALS_VARIABLE
+                                + " to a file with the store's app and reader lines (the server's owner has them)"
+                                + (file == null ? "" : ", or keep them as " + file), e);
             }
             throw notAStore(location, e);
         }
-        int version = Schema.version(app);
-        if (version > Schema.CURRENT_VERSION) {
-            app.close();
-            throw new StoreException("the store " + location.describe() + " was written by a newer backprop (schema " + version
-                    + ", this program knows up to " + Schema.CURRENT_VERSION + "): use a newer backprop or another --db");
-        }
-        if (version < Schema.CURRENT_VERSION) {
-            Schema.migrate(location.url());
-        }
-        if (access == StoreAccess.CREATE || access == StoreAccess.WRITE) {
-            Schema.writeCommitsAtOnce(location.url());
-        }
-        return app;
     }
 
-    /**
-     * Creates a file store whole or not at all: it is set up under a temporary name and then linked into place, so a
-     * process killed meanwhile leaves no half-made store behind, and of two processes creating it at once one wins.
-     */
-    private static void createFile(StoreLocation location) throws SQLException, IOException {
-        Path folder = location.file().toAbsolutePath().getParent();
-        String name = location.file().getFileName().toString();
-        removeAbandonedCreations(folder, name);
-        Path temporary = folder.resolve(name + CREATING + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        Path temporaryData = Path.of(temporary + ".mv.db");
-        try {
-            String url = "jdbc:h2:file:" + temporary;
-            try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
-                Schema.migrate(url);
-                s.execute("SHUTDOWN");
-            }
-            try {
-                Files.createLink(location.dataFile(), temporaryData);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Another process created the store first: use that one.
-            } catch (UnsupportedOperationException | IOException e) {
-                if (!Files.exists(location.dataFile())) {
-                    Files.move(temporaryData, location.dataFile());
-                }
-            }
-        } finally {
-            Files.deleteIfExists(temporaryData);
-            Files.deleteIfExists(Path.of(temporary + ".trace.db"));
-        }
+    private static boolean isWrongPassword(SQLException e) {
+        return e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD || "28000".equals(e.getSQLState());
     }
 
-    /** Deletes the temporary files of creations whose process was killed before it could link the store into place. */
-    private static void removeAbandonedCreations(Path folder, String name) throws IOException {
-        try (var files = Files.newDirectoryStream(folder, name + CREATING + "*.mv.db")) {
-            for (Path f : files) {
-                String rest = f.getFileName().toString().substring((name + CREATING).length());
-                int dash = rest.indexOf('-');
-                if (dash > 0 && rest.substring(0, dash).matches("[0-9]{1,18}")
-                        && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
-                    Files.deleteIfExists(f);
-                }
-            }
+    /** Takes other users' access away from the files of a store made by an older backprop, which the umask made. */
+    private static void restrictFiles(StoreLocation location) throws IOException {
+        if (location.file() != null) {
+            OwnerOnlyFiles.restrict(location.dataFile());
+            OwnerOnlyFiles.restrict(Path.of(location.file() + ".lock.db"));
+            OwnerOnlyFiles.restrict(Path.of(location.file() + ".trace.db"));
         }
     }
 
     /**
-     * The application's connection to a store that exists. Two passing states are waited out for a few seconds: the
-     * process serving the store is closing it and another is taking over (AUTO_SERVER), and through a server, a store
-     * another process is creating exists before its users do.
+     * The application's connection to a store that exists. A passing state is waited out for a few seconds: the
+     * process serving the store is closing it and another is taking over (AUTO_SERVER).
      */
-    private static Connection connectAppUser(StoreLocation location) throws SQLException {
-        return connectUser(location, false);
-    }
-
-    /** The application's connection, or with {@code reader} a read-only one of the user that may only select. */
-    private static Connection connectUser(StoreLocation location, boolean reader) throws SQLException {
+    private static Connection connectAppUser(StoreLocation location, Account app) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (reader) {
-                    Connection c = Schema.connect(ifExists(location.url()), Schema.READER, Schema.READER_PASSWORD);
-                    c.setReadOnly(true);
-                    return c;
+                if (location.url().startsWith("jdbc:h2:ssl:")) {
+                    if (location.serverFingerprint() == null) {
+                        throw new StoreException("the store " + location.describe() + " is on a TLS server: set "
+                                + StoreLocation.FINGERPRINT_VARIABLE + " to the SHA-256 fingerprint the server printed, so that this"
+                                + " process trusts that server and no other");
+                    }
+                    ServerTls.trustOnly(location.serverFingerprint());
                 }
-                return Schema.connect(ifExists(location.url()), Schema.APP, Schema.APP_PASSWORD);
+                return app.connect(ifExists(location.url()));
             } catch (SQLException e) {
-                boolean passing = H2Errors.isConnectionLost(e) || location.file() == null && "28000".equals(e.getSQLState());
-                if (!passing || attempt == 40) {
+                if (!H2Errors.isConnectionLost(e) || attempt == 40) {
                     throw e;
                 }
                 H2Errors.pause(e);
@@ -239,13 +336,8 @@ final class H2Opening {
         }
     }
 
-    /** Owner first, so the database is created with the owner as its admin and the app as a restricted user. */
-    private static Connection create(StoreLocation location) throws SQLException {
-        try (Connection owner = Schema.connect(location.url(), Schema.OWNER, Schema.OWNER_PASSWORD)) {
-            Schema.migrate(location.url());
-            Schema.writeCommitsAtOnce(location.url());
-            return Schema.connect(location.url(), Schema.APP, Schema.APP_PASSWORD);
-        }
+    private static String ifExists(String url) {
+        return url.contains(";IFEXISTS=") ? url : url + ";IFEXISTS=TRUE";
     }
 
     /** Whether the file starts as every H2 store file does, with its file header block. */
@@ -258,17 +350,43 @@ final class H2Opening {
         }
     }
 
-    private static String ifExists(String url) {
-        return url.contains(";IFEXISTS=") ? url : url + ";IFEXISTS=TRUE";
+    private static RuntimeException notAStore(StoreLocation location, SQLException e) {
+        if (location.file() == null) {
+            boolean missing = e.getErrorCode() == ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1
+                    || e.getErrorCode() == ErrorCode.REMOTE_DATABASE_NOT_FOUND_1;
+            return new StoreException(missing
+                    ? "the server has no store " + location.describe() + " (nothing was created): check the name after the port;"
+                            + " a server serves only the stores in its folder, which are made where they are kept ('backprop train --db FOLDER/NAME')"
+                    : e.getMessage() != null && e.getMessage().contains("unexpected status")
+                    ? "the server of " + location.describe() + " does not answer as a plain H2 server does: if it serves over TLS"
+                            + " (server --allow-others), name it as jdbc:h2:ssl://"
+                    : "the store " + location.describe() + " cannot be reached: " + H2Errors.firstLine(e.getMessage()), e);
+        }
+        if (e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+            return new StoreException("the store " + location.describe() + " is open in another process, and this one needs it to itself:"
+                    + " stop that process first (or use the store through it)", e);
+        }
+        if (causedBy(e, java.nio.file.AccessDeniedException.class)) {
+            return new StoreException("the store " + location.describe() + " cannot be opened by this user (permission denied): a store is"
+                    + " opened by its owner, or through 'backprop server'", e);
+        }
+        if (e.getErrorCode() == ErrorCode.FILE_CORRUPTED_1 || e.getErrorCode() == ErrorCode.FILE_VERSION_ERROR_1
+                || causedBy(e, org.h2.mvstore.MVStoreException.class)) {
+            // A file that starts as H2's do is a store gone bad (or a disk failing under it), not another kind of file.
+            if (isH2File(location) && H2Errors.fault(e) != null) {
+                return H2Errors.faultOf(e, location.describe(), "run the command again");
+            }
+            return new StoreException(location.describe() + " is not a backprop store (it is not an H2 database file): give another --db path", e);
+        }
+        return new StoreException("the store " + location.describe() + " cannot be opened: " + H2Errors.firstLine(e.getMessage()), e);
     }
 
-    private static RuntimeException notAStore(StoreLocation location, SQLException e) {
-        if (location.file() != null && H2Errors.fault(e) != null && isH2File(location)) {
-            return H2Errors.faultOf(e, location.describe(), "run the command again");
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
         }
-        // 28000: the file is an H2 database, but not one with backprop's users; anything else: not H2 at all.
-        String why = "28000".equals(e.getSQLState()) ? "it is an H2 database but not a backprop store"
-                : location.file() != null ? "it is not an H2 database file" : H2Errors.firstLine(e.getMessage());
-        return new StoreException(location.describe() + " is not a backprop store (" + why + "): give another --db path", e);
+        return false;
     }
 }

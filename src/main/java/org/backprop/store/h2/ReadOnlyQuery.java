@@ -28,7 +28,7 @@ final class ReadOnlyQuery {
     private ReadOnlyQuery() {
     }
 
-    static void run(StoreLocation location, SqlQuery query, QueryRows rows) {
+    static void run(StoreLocation location, Account reader, SqlQuery query, QueryRows rows) {
         String trimmed = query.sql().strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
@@ -44,7 +44,7 @@ final class ReadOnlyQuery {
         for (int attempt = 0; ; attempt++) {
             boolean[] started = new boolean[1];
             try {
-                readOnly(location, trimmed, query, rows, started);
+                readOnly(location, reader, trimmed, query, rows, started);
                 return;
             } catch (SQLException e) {
                 if (CANCELLED.equals(e.getSQLState())) {
@@ -62,8 +62,9 @@ final class ReadOnlyQuery {
         }
     }
 
-    private static void readOnly(StoreLocation location, String trimmed, SqlQuery query, QueryRows rows, boolean[] started) throws SQLException {
-        try (Connection c = Schema.connect(location.url(), Schema.READER, Schema.READER_PASSWORD)) {
+    private static void readOnly(StoreLocation location, Account reader, String trimmed, SqlQuery query, QueryRows rows, boolean[] started)
+            throws SQLException {
+        try (Connection c = reader.connect(location.url())) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -97,6 +98,7 @@ final class ReadOnlyQuery {
 
     private static void hand(ResultSet rs, QueryRows rows, boolean[] started) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
+        refuseJavaObjects(md);
         List<String> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
@@ -151,9 +153,31 @@ final class ReadOnlyQuery {
         return -1;
     }
 
+    /**
+     * Refuses a result with Java objects in it (JAVA_OBJECT, or an array or row of them) before a value is read: reading
+     * one would rebuild whatever classes its bytes name. (H2 is set never to deserialize them either.)
+     */
+    private static void refuseJavaObjects(ResultSetMetaData md) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (md.getColumnTypeName(i).toUpperCase(Locale.ROOT).contains("JAVA_OBJECT")) {
+                throw new InvalidQueryException("the query returns serialized Java objects (column " + md.getColumnLabel(i).toLowerCase(Locale.ROOT)
+                        + " is " + md.getColumnTypeName(i) + "), which backprop never deserializes: select their bytes instead,"
+                        + " with CAST(... AS VARBINARY)");
+            }
+        }
+    }
+
     private static String describeQueryError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = H2Errors.firstLine(e.getMessage());
+        if (message.contains(RefusedJavaObjects.REFUSAL)) {
+            return "the query turns bytes into Java objects, which backprop never does (" + RefusedJavaObjects.REFUSAL
+                    + "): select the bytes instead, with CAST(... AS VARBINARY)";
+        }
+        if (state.equals("90040") || message.startsWith("Admin rights are required")) {
+            return "the query asks for what no account of a store may do (files, other databases, Java code, settings, users): "
+                    + "the sql command reads the store's tables and views only (" + message + ")";
+        }
         // 90096: not enough rights (the reader's); 90097: the store was opened read-only for the query.
         if (state.equals("90096") || state.equals("90097") || message.startsWith("Not enough rights")) {
             return "the query tries to change the store, and the sql command only reads: give a SELECT (" + message + ")";

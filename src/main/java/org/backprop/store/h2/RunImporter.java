@@ -23,6 +23,9 @@ final class RunImporter {
         return writer.inTransaction(h -> {
             RunStarted started = RunRecording.insertStart(h, original.config(), null, null, original.source(), origin, original.createdAt());
             long id = started.runId();
+            // Only the holder of a run's lease may append to it (schema 8): the import holds it until it commits.
+            WriterLease lease = new WriterLease(id);
+            lease.acquire(h);
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id, where), false, started, 0,
                     RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);
             boolean ended = false;
@@ -48,6 +51,7 @@ final class RunImporter {
             if (!ended) {
                 recorder.flush();
             }
+            lease.release(h);
             return started;
         });
     }

@@ -110,15 +110,40 @@ final class RunRecording {
 
     private static void refuseIfEnded(Handle h, RunStarted started) {
         long id = started.runId();
-        h.createQuery("SELECT status, epoch, reason FROM run_ended WHERE run_id = :id").bind("id", id)
-                .map((rs, ctx) -> EventHashes.COMPLETED.equals(rs.getString(1))
-                        ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt(2)
+        int weights = started.config().network().weightCount();
+        h.createQuery("SELECT * FROM run_ended WHERE run_id = :id").bind("id", id)
+                .map((rs, ctx) -> {
+                    RunEvent end;
+                    try {
+                        end = RunReads.readEnd(rs, id, weights);
+                    } catch (RuntimeException unreadable) {
+                        end = null;
+                    }
+                    if (end == null || !new EventHashes().endMatches(hashOf(h, id), end, rs.getBytes("hash"))) {
+                        return forgedEnd(h, id, rs.getString("status"), rs.getInt("epoch"), rs.getString("reason"));
+                    }
+                    return EventHashes.COMPLETED.equals(rs.getString("status"))
+                        ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt("epoch")
                                 + " epochs are recorded): there is nothing to resume; 'backprop runs' shows the runs that are interrupted")
-                        : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt(2) + " (" + rs.getString(3)
-                                + "): resuming would fail the same way; train it again with another learning rate"))
+                        : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt("epoch") + " (" + rs.getString("reason")
+                                + "): resuming would fail the same way; train it again with another learning rate");
+                })
                 .findOne().ifPresent(refusal -> {
                     throw refusal;
                 });
+    }
+
+    /**
+     * An end event whose hash does not follow the run's chain was not written by the run's recorder. The store never
+     * lets an end event go, so the run cannot go on under its id; its epochs are whole, and a fork continues them.
+     */
+    private static ResumeRefusedException forgedEnd(Handle h, long id, String status, int epoch, String reason) {
+        int stored = storedEpochs(h, id);
+        return new ResumeRefusedException("run " + id + "'s end event (" + status + " at epoch " + epoch
+                + (reason == null ? "" : ", '" + reason + "'") + ") was not written by its recorder, since its hash does not follow the run's"
+                + " chain: the store was written behind backprop's back; the " + stored + " epochs recorded before it are intact, and"
+                + " 'backprop fork " + id + " --at " + stored + "' continues them bit for bit as a new run ('backprop verify " + id
+                + "' reports the forgery)");
     }
 
     RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {

@@ -1,29 +1,21 @@
 package org.backprop.store.h2;
 
+import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
-/** The store's schema version, its three database users, and bringing a store up to date with Flyway. */
+/** The store's schema version and bringing a store up to date with Flyway, as H2's admin inside the process holding it. */
 final class Schema {
     /** The highest migration in {@code db/migration}; a test keeps the two in step. */
     static final int CURRENT_VERSION = 9;
 
-    static final String OWNER = "BACKPROP_OWNER";
-    static final String OWNER_PASSWORD = "backprop-owner";
-    static final String APP = "BACKPROP_APP";
-    static final String APP_PASSWORD = "backprop-app";
-    static final String READER = "BACKPROP_READER";
-    static final String READER_PASSWORD = "backprop-reader";
-
     private Schema() {
-    }
-
-    static Connection connect(String url, String user, String password) throws SQLException {
-        return DriverManager.getConnection(url, user, password);
     }
 
     /** The schema version recorded in the store, 0 when it has none. */
@@ -40,18 +32,66 @@ final class Schema {
      * process loses only what it had not committed, and a process writing through another one's AUTO_SERVER loses
      * nothing when that one ends. H2 does not keep this setting across reopening, and only an admin may change it.
      */
-    static void writeCommitsAtOnce(String url) throws SQLException {
-        try (Connection owner = connect(url, OWNER, OWNER_PASSWORD); Statement s = owner.createStatement()) {
+    static void writeCommitsAtOnce(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
             s.execute("SET WRITE_DELAY 0");
         }
     }
 
-    /** Runs the pending migrations as the owner. */
-    static void migrate(String url) {
+    /** Runs the pending migrations on admin connections (Flyway opens and closes its own). */
+    static void migrate(Supplier<Connection> admin) {
         Flyway.configure()
-                .dataSource(url, OWNER, OWNER_PASSWORD)
+                .dataSource(new AdminDataSource(admin))
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /** Flyway's way to the store: every connection an admin session of the process holding the store. */
+    private record AdminDataSource(Supplier<Connection> admin) implements DataSource {
+        @Override
+        public Connection getConnection() {
+            return admin.get();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) {
+            return admin.get();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // Flyway logs through its own logger.
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // No login: the session is made inside the process.
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
     }
 }

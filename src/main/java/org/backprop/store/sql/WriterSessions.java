@@ -2,18 +2,27 @@ package org.backprop.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.util.JSR310Utils;
 
 /**
- * Tells whether a writer's H2 session is still open, for the {@code runs} view. It runs inside the database, so it
- * sees the sessions of every process: this one's, those connected through AUTO_SERVER, and a TCP server's clients.
+ * Tells whether a writer's H2 session is still open, for the {@code runs} view, and which session a statement runs
+ * in, for the lease triggers. It runs inside the database, so it sees the sessions of every process: this one's,
+ * those connected through AUTO_SERVER, and a TCP server's clients.
  */
 public final class WriterSessions {
     private WriterSessions() {
+    }
+
+    /** An H2 session as {@code run_writers} names it: its id and the instant it started (ids restart with the database). */
+    public record Session(int id, Instant start) {
+        /** True when this is the session with that id that started at that instant. */
+        public boolean is(int sessionId, OffsetDateTime sessionStart) {
+            return sessionStart != null && id == sessionId && start.equals(sessionStart.toInstant());
+        }
     }
 
     /** True when the database has an open session with this id that started at this instant. */
@@ -23,16 +32,27 @@ public final class WriterSessions {
         }
         // INFORMATION_SCHEMA.SESSIONS lists other users' sessions only to admins, and the app and reader are not:
         // the session list is taken from the database the function runs in.
-        Session session = c.unwrap(JdbcConnection.class).getSession();
-        if (!(session instanceof SessionLocal local)) {
-            throw new SQLException("bp_session_alive runs inside the database only");
-        }
-        for (SessionLocal s : local.getDatabase().getSessions(false)) {
-            if (s.getId() == sessionId && !s.isClosed()
-                    && JSR310Utils.valueToOffsetDateTime(s.getSessionStart(), null).toInstant().equals(sessionStart.toInstant())) {
+        for (SessionLocal s : local(c).getDatabase().getSessions(false)) {
+            if (!s.isClosed() && session(s).is(sessionId, sessionStart)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The session the connection (a trigger's or a function's) runs its statements in. */
+    public static Session current(Connection c) throws SQLException {
+        return session(local(c));
+    }
+
+    private static Session session(SessionLocal s) {
+        return new Session(s.getId(), JSR310Utils.valueToOffsetDateTime(s.getSessionStart(), null).toInstant());
+    }
+
+    private static SessionLocal local(Connection c) throws SQLException {
+        if (!(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)) {
+            throw new SQLException("the store's sessions can be told apart inside the database only");
+        }
+        return local;
     }
 }

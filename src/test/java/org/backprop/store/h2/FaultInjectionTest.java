@@ -89,6 +89,8 @@ class FaultInjectionTest {
     private static Path copy(String name) throws IOException {
         Path store = dir.resolve(name + "-" + cases++);
         Files.copy(Path.of(template + ".mv.db"), Path.of(store + ".mv.db"));
+        // The store's own credentials travel with it, as the README says to keep them.
+        Files.copy(Path.of(template + ".credentials"), Path.of(store + ".credentials"));
         return store;
     }
 

@@ -140,8 +140,7 @@ class H2EventStoreTest {
         try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(3), TrainingProgress.NONE);
         }
-        String url = StoreLocation.of(dir.resolve("store").toString()).url();
-        try (Connection app = Schema.connect(url, Schema.APP, Schema.APP_PASSWORD); Statement s = app.createStatement()) {
+        try (Connection app = StoreAccounts.app(dir.resolve("store")); Statement s = app.createStatement()) {
             for (String sql : List.of("UPDATE run_started SET learning_rate = 0.2", "DELETE FROM epoch_blocks",
                     "UPDATE epoch_blocks SET payload = X'00'", "DELETE FROM run_ended", "TRUNCATE TABLE epoch_blocks",
                     "DROP TABLE run_ended", "ALTER TABLE run_started ADD COLUMN x INT")) {
@@ -150,7 +149,7 @@ class H2EventStoreTest {
                 assertTrue(e.getErrorCode() == 90096 || sql.startsWith("TRUNCATE"), sql + " -> " + e.getMessage());
             }
         }
-        try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
+        try (Connection owner = StoreAccounts.owner(dir.resolve("store")); Statement s = owner.createStatement()) {
             for (String sql : List.of("UPDATE run_started SET learning_rate = 0.2", "DELETE FROM epoch_blocks", "DELETE FROM run_ended")) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
                 assertTrue(e.getMessage().contains("append-only"), e.getMessage());
@@ -207,10 +206,13 @@ class H2EventStoreTest {
                 started = first.started();
             }
             Handle handle = store.writerHandle();
+            // Only the holder of a run's lease may append to it.
+            WriterLease lease = new WriterLease(started.runId());
+            handle.useTransaction(lease::acquire);
             // Reconnecting after the broken connection below throws an error, as running out of memory there would.
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(handle, () -> {
                 throw new OutOfMemoryError("simulated");
-            }, null, started.runId(), "the test store"), true, started, 0, RunRecording.hashOf(handle, started.runId()), RunRecording.ROW_BYTES);
+            }, lease, started.runId(), "the test store"), true, started, 0, RunRecording.hashOf(handle, started.runId()), RunRecording.ROW_BYTES);
             recorder.append(epochOf(started, config.initial(), 0));
             recorder.flush();
             handle.getConnection().close();
@@ -263,7 +265,7 @@ class H2EventStoreTest {
     @Test
     void anH2DatabaseOfSomeoneElseIsRefused() throws SQLException {
         String url = "jdbc:h2:file:" + dir.resolve("other");
-        try (Connection c = Schema.connect(url, "SA", "")) {
+        try (Connection c = java.sql.DriverManager.getConnection(url, "SA", "")) {
             c.createStatement().execute("CREATE TABLE t(x INT)");
         }
         StoreException e = assertThrows(StoreException.class, () -> H2EventStore.open(StoreLocation.of(dir.resolve("other").toString())));

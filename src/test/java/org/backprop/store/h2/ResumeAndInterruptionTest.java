@@ -114,18 +114,17 @@ class ResumeAndInterruptionTest {
     }
 
     @Test
-    void aWriterWhoseRunWasTakenOverStopsAtItsNextCommit() {
+    void aWriterWhoseRunWasTakenOverStopsAtItsNextCommit() throws SQLException {
         RunConfig config = RunConfig.seed().withEpochs(300);
         try (H2EventStore store = open()) {
             RunRecorder recorder = store.start(config, null, null);
             long id = recorder.started().runId();
             Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> recorder.nextEpoch() == 50);
-            // Another live session claims the run (as a resume would, had this writer looked gone).
+            // The writer's connection breaks and, before it is back, another session resumes the run: a live lease
+            // cannot be taken, but one whose session has gone can.
+            ((BlockWriter) ((PackedRecorder) recorder).sink()).handle().getConnection().close();
             try (Handle rival = store.writerHandle()) {
-                rival.useTransaction(h -> {
-                    h.createUpdate("DELETE FROM run_writers WHERE run_id = :id").bind("id", id).execute();
-                    new WriterLease(id).acquire(h);
-                });
+                rival.useTransaction(h -> new WriterLease(id).acquire(h));
                 ConcurrentAppendException e = assertThrows(ConcurrentAppendException.class,
                         () -> Trainer.run(recorder, store.parametersAt(id, 50), TrainingProgress.NONE));
                 assertTrue(e.getMessage().startsWith("run 1 was taken over by another writer: run 1 is still being written by process"), e.getMessage());
@@ -149,10 +148,13 @@ class ResumeAndInterruptionTest {
             ConcurrentAppendException e = assertThrows(ConcurrentAppendException.class,
                     () -> Trainer.run(recorder, config.initial(), TrainingProgress.NONE, () -> {
                         if (recorder.nextEpoch() == 50 && !takenOver[0]) {
-                            rival.useTransaction(h -> {
-                                h.createUpdate("DELETE FROM run_writers WHERE run_id = :id").bind("id", id).execute();
-                                new WriterLease(id).acquire(h);
-                            });
+                            // The writer's session ends under it, and the rival takes the lease its session left.
+                            try {
+                                ((BlockWriter) ((PackedRecorder) recorder).sink()).handle().getConnection().close();
+                            } catch (java.sql.SQLException closing) {
+                                throw new IllegalStateException(closing);
+                            }
+                            rival.useTransaction(h -> new WriterLease(id).acquire(h));
                             takenOver[0] = true;
                         }
                         return false;

@@ -37,7 +37,7 @@ class SheetRunTamperTest {
     }
 
     private Connection admin() throws Exception {
-        Connection c = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD);
+        Connection c = StoreAccounts.owner(cli.store());
         return c;
     }
 

@@ -29,7 +29,6 @@ import org.backprop.model.Backprop;
 import org.backprop.model.EpochResult;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.StoreLocation;
 
 /**
  * Checks of what a store holds, straight from its rows: the hash chain recomputed over the stored bytes, every
@@ -233,15 +232,9 @@ public final class StoreChecks {
         };
     }
 
-    /** A connection of the store's owner, who may change anything once it drops the append-only triggers. */
-    public static Connection owner(Path path) throws SQLException {
-        return Schema.connect(StoreLocation.of(path.toString()).url(), Schema.OWNER, Schema.OWNER_PASSWORD);
-    }
-
     /** Makes the store at {@code path} look written by a newer backprop: its schema history names schema 99. */
     public static void markWrittenByNewerVersion(Path path) throws SQLException {
-        String url = StoreLocation.of(path.toString()).url();
-        try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
+        try (Connection owner = StoreAccounts.owner(path); Statement s = owner.createStatement()) {
             s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", \"type\", \"script\","
                     + " \"installed_by\", \"execution_time\", \"success\") VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 'x', 0, TRUE)");
         }
@@ -249,8 +242,7 @@ public final class StoreChecks {
 
     /** The number of runs in the store, read without going through the application's code. */
     public static int runCount(Path path) throws SQLException {
-        String url = StoreLocation.of(path.toString()).url();
-        try (Connection reader = Schema.connect(url, Schema.READER, Schema.READER_PASSWORD); Statement s = reader.createStatement();
+        try (Connection reader = StoreAccounts.reader(path); Statement s = reader.createStatement();
              var rs = s.executeQuery("SELECT COUNT(*) FROM run_started")) {
             rs.next();
             return rs.getInt(1);
@@ -262,24 +254,31 @@ public final class StoreChecks {
      * locking anything (so it can watch a store another process is writing), or -1 while that cannot be read yet.
      */
     public static int committedEpochs(Path path, long runId) {
-        String url = StoreLocation.of(path.toString()).url() + ";IFEXISTS=TRUE";
-        try (Connection reader = Schema.connect(url, Schema.READER, Schema.READER_PASSWORD); Statement s = reader.createStatement();
+        try (Connection reader = StoreAccounts.connect(path, "reader", ";IFEXISTS=TRUE"); Statement s = reader.createStatement();
              var rs = s.executeQuery("SELECT COALESCE(MAX(last_epoch) + 1, 0) FROM epoch_blocks WHERE run_id = " + runId)) {
             rs.next();
             return rs.getInt(1);
-        } catch (SQLException e) {
+        } catch (SQLException | java.io.UncheckedIOException e) {
             return -1;
         }
     }
 
     /**
      * Closes the database under everyone connected to it, as H2 does when the process serving the store exits: their
-     * sessions end, and their next statement reconnects (one of them opening the file itself).
+     * sessions end, and their next statement reconnects (one of them opening the file itself). Only an admin may, and
+     * admin rights exist only in the process that has the store's file open: this one, whose test holds the store.
      */
     public static void shutDownUnderEveryone(Path path) throws SQLException {
-        String url = StoreLocation.of(path.toString()).url() + ";IFEXISTS=TRUE";
-        try (Connection owner = Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD); Statement s = owner.createStatement()) {
-            s.execute("SHUTDOWN");
+        try (Connection app = StoreAccounts.connect(path, "app", ";IFEXISTS=TRUE")) {
+            try (Connection admin = AdminSession.of(app).orElseThrow(() -> new AssertionError("this process does not hold " + path));
+                 Statement s = admin.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+        } catch (SQLException e) {
+            // Closing the application's connection after the shutdown has nothing left to close.
+            if (!H2Errors.isConnectionLost(e)) {
+                throw e;
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Someone with the store owner's password changes recorded events with plain SQL, behind the application's back;
+ * Someone with the store owner's credentials changes recorded events with plain SQL, behind the application's back;
  * {@code verify} must notice and name what changed.
  */
 class TamperTest {
@@ -38,14 +38,12 @@ class TamperTest {
     Path dir;
 
     private Cli cli;
-    private String url;
 
     @BeforeEach
     void twoRuns() {
         cli = new Cli(dir);
         assertEquals(0, cli.run("train", "--epochs", "1000").exitCode());
         assertEquals(0, cli.run("train", "--lr", "0.5", "--epochs", "50", "--name", "other").exitCode());
-        url = StoreLocation.of(cli.store().toString()).url();
         Cli.Result before = cli.run("verify");
         assertEquals(0, before.exitCode(), before.out() + before.err());
         assertEquals(List.of("run 1 'seed': ok: 1000 epochs re-executed bit for bit, hash chain intact, completed",
@@ -54,8 +52,9 @@ class TamperTest {
         assertTrue(before.lines().get(3).startsWith("last seen: ok: everything the digest of "), before.out());
     }
 
+    /** The store's owner, with the credentials from the file beside the store, as the README tells a person to. */
     private Connection admin() throws SQLException {
-        return Schema.connect(url, Schema.OWNER, Schema.OWNER_PASSWORD);
+        return StoreAccounts.owner(cli.store());
     }
 
     /** The owner may not change events either, until it drops the table's append-only trigger. */
