@@ -149,6 +149,19 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /**
+     * What a printed hint adds so that copying it reaches the same store: {@code " --db PATH"} when {@code --db} was
+     * given (the environment a hint is copied into has the same {@code BACKPROP_DB}), else nothing.
+     */
+    static String dbHint(CommandLine.Model.CommandSpec spec) {
+        String given = spec.root().userObject() instanceof Main main ? main.db : null;
+        if (given == null || given.isBlank()) {
+            return "";
+        }
+        String word = given.matches("[A-Za-z0-9_./:=@%+,-]+") ? given : "'" + given.replace("'", "'\\''") + "'";
+        return " --db " + PrintableText.escaped(word);
+    }
+
     /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */
     StoreLocation location() {
         return StoreLocation.resolve(db, environment);

@@ -54,6 +54,8 @@ public final class SweepTable {
         addValueRows(rows, runs, "w", first.weightCount(), shown, (r, i) -> r.finalParameters().weight(i));
         addValueRows(rows, runs, "b", first.biasCount(), shown, (r, i) -> r.finalParameters().bias(i));
         rows.add(row("final error", runs.stream().map(r -> r.completed() ? (Object) r.finalError() : null).toList()));
+        double lowest = runs.stream().filter(SweepRun::completed).mapToDouble(SweepRun::finalError).min().orElse(Double.NaN);
+        rows.add(row("lowest error", runs.stream().map(r -> r.completed() && r.finalError() == lowest ? (Object) "*" : null).toList()));
         int samples = runs.get(0).started().config().data().sampleCount();
         int outputs = network.outputs();
         int shownOutputs = Math.min(samples * outputs, shown);

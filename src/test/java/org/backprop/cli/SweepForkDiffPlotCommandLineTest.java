@@ -152,8 +152,8 @@ class SweepForkDiffPlotCommandLineTest {
         // run_diff lines them up as diff does, and compares their own epochs from 0 when told not to.
         Cli.Result sql = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2) WHERE epoch IN (0, 9, 10, 11)", "--format", "csv");
         assertEquals(List.of("epoch,weights_equal", "0,true", "9,true", "10,true", "11,"), sql.lines());
-        Cli.Result own = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2, FALSE) WHERE epoch < 2", "--format", "csv");
-        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), own.lines());
+        Cli.Result ownEpochs = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2, FALSE) WHERE epoch < 2", "--format", "csv");
+        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), ownEpochs.lines());
         JsonNode diff = json(cli.run("diff", "1", "2", "--format", "json"));
         Cli.Result all = cli.run("sql", "SELECT epoch, loss_a, loss_b, max_weight_difference FROM run_diff(1, 2) ORDER BY epoch", "--format", "csv");
         assertEquals(diff.get("epochs").size() + 1, all.lines().size(), "a row for every row of diff");
