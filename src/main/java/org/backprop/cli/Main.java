@@ -99,6 +99,7 @@ public final class Main implements Runnable {
         main.environment = environment;
         CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
+        HelpLayout.apply(cl);
         cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
