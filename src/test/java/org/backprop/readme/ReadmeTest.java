@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.backprop.sheets.TutorialSheet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,14 @@ class ReadmeTest {
         Path bin = shim();
         List<String> failures = new ArrayList<>();
         Map<ReadmeExamples.Example, List<String>> printed = new LinkedHashMap<>();
+        Path work = null;
+        int exitCode = 0;
         for (ReadmeExamples.Example example : readme.examples()) {
-            List<String> actual = run(bin, example.command());
+            if (example.freshFolder()) {
+                work = folder(bin, example.line());
+            }
+            List<String> actual = run(bin, work, example.command(), exitCode);
+            exitCode = lastExitCode;
             if (!ReadmeExamples.matches(example.expected(), actual)) {
                 printed.put(example, actual);
                 failures.add("README.md line " + example.line() + " (" + example.section() + "): $ " + example.command()
@@ -75,7 +82,7 @@ class ReadmeTest {
 
     /**
      * A folder with {@code backprop} in it, as the README's installation puts it on the PATH, running this build's
-     * classes (the launcher would build the jar again under the running build); and the project's example files.
+     * classes (the launcher would build the jar again under the running build).
      */
     private Path shim() throws IOException {
         Path bin = Files.createDirectories(dir.resolve(".bin"));
@@ -85,18 +92,31 @@ class ReadmeTest {
         Path backprop = bin.resolve("backprop");
         Files.writeString(backprop, script);
         Files.setPosixFilePermissions(backprop, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path scripts = Files.createDirectories(dir.resolve("work").resolve("scripts"));
-        Files.createSymbolicLink(scripts.resolve("backprop"), backprop);
+        return bin;
+    }
+
+    /**
+     * A fresh folder as a clone of the project would be for the README's commands: {@code scripts/backprop} and the
+     * example files; and the workbook the audit section audits, in the course template's layout, as the tests make it.
+     */
+    private Path folder(Path bin, int line) throws Exception {
+        Path work = dir.resolve("from-line-" + line);
+        Path scripts = Files.createDirectories(work.resolve("scripts"));
+        Files.createSymbolicLink(scripts.resolve("backprop"), bin.resolve("backprop"));
         Path examples = Files.createDirectories(scripts.resolve("examples"));
         for (String name : List.of("seed.json", "xor.json")) {
             Files.copy(Path.of("scripts", "examples", name), examples.resolve(name));
         }
-        return bin;
+        TutorialSheet.courseWorkbook(work.resolve("BackPropagationSheet.xlsx"));
+        return work;
     }
 
-    private List<String> run(Path bin, String command) throws IOException, InterruptedException {
+    private int lastExitCode;
+
+    /** Runs one example; {@code $?} in it is the exit code of the example before, as it would be in one shell. */
+    private List<String> run(Path bin, Path work, String command, int previousExitCode) throws IOException, InterruptedException {
         Path output = dir.resolve("output.txt");
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(dir.resolve("work").toFile())
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "(exit " + previousExitCode + "); " + command).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().put("BACKPROP_STATE", dir.resolve("state").toString());
@@ -107,9 +127,11 @@ class ReadmeTest {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();
+            lastExitCode = 124;
             return List.of("(did not end within " + EXAMPLE_TIMEOUT_SECONDS + " s: mark its block <!-- not run: WHY -->)");
         }
-        String text = Files.readString(output, StandardCharsets.UTF_8).replace(dir.resolve("work") + "/", "");
+        lastExitCode = p.exitValue();
+        String text = Files.readString(output, StandardCharsets.UTF_8).replace(work + "/", "");
         List<String> lines = new ArrayList<>(text.lines().toList());
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
             lines.remove(lines.size() - 1);
