@@ -110,6 +110,7 @@ public final class Bench {
         }
 
         AuditBenchmark.run(dir, quick, this::figure, this::timeProcess);
+        WritersBenchmark.run(dir, quick, launcher, this::figure, this::timeProcess);
 
         if (quick) {
             System.out.println("# quick: smaller workloads, so whole-process figures carry more start-up; the targets are for the full run");

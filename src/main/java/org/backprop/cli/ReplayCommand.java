@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.backprop.events.RunHistory;
 import org.backprop.events.UnknownRunException;
 import org.backprop.replay.EpochSheet;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop replay 1                             every epoch of run 1",
             "  backprop replay 1 --epoch 0                   the seed's worked epoch",
             "  backprop replay 1 --from 10 --to 12 --format csv",
-            "  backprop replay seed --step                   Enter: next, b: back, a number: jump, q: quit",
+            "  backprop replay seed --step                   one key at a time: Enter or n next, b back, digits and Enter jump, q quit",
             "  backprop replay 7 --with-history              a fork's parent epochs up to the fork, then its own"})
 final class ReplayCommand implements StoreCommand {
     @Spec
@@ -58,7 +59,7 @@ final class ReplayCommand implements StoreCommand {
             description = "For a fork: first the epochs of the runs it came from, up to where it was forked, then its own; --epoch, --from and --to then count along that history.")
     boolean withHistory;
 
-    @Option(names = "--step", description = "On a terminal, one epoch at a time: Enter next, b previous, a number jumps, q quits. Elsewhere a plain replay.")
+    @Option(names = "--step", description = "On a terminal, one epoch at a time, drawn in place: Enter, space, n or the right arrow shows the next, b or the left arrow the previous, digits then Enter jump, q quits (no Enter needed). Elsewhere a plain replay.")
     boolean step;
 
     @Override
@@ -106,8 +107,15 @@ final class ReplayCommand implements StoreCommand {
         ReplayTable table = new ReplayTable(out, replay.started());
         table.header(replay.epochCount(), first, last);
         if (step && System.console() != null) {
-            BufferedReader keys = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
-            step(replay, table, new Stepper(first, last), keys, out);
+            Optional<RawTerminal> terminal = RawTerminal.enter(System.in, System.out);
+            if (terminal.isPresent()) {
+                try (RawTerminal t = terminal.get()) {
+                    stepByKey(replay, table, () -> table.header(replay.epochCount(), first, last), new Stepper(first, last), t, out);
+                }
+            } else {
+                BufferedReader keys = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+                step(replay, table, new Stepper(first, last), keys, out);
+            }
         } else {
             replay.forEach(first, last, table::print);
         }
@@ -169,6 +177,46 @@ final class ReplayCommand implements StoreCommand {
         }
     }
 
+    /**
+     * The interactive loop on a terminal: each key moves at once, and each epoch is drawn in place of the last (the
+     * run's header above it), until q or the end of input.
+     */
+    static void stepByKey(Replay replay, ReplayTable table, Runnable header, Stepper stepper, RawTerminal terminal, PrintWriter out) {
+        Runnable draw = () -> {
+            out.flush();
+            terminal.clear();
+            header.run();
+            table.print(replay.epoch(stepper.current()));
+        };
+        draw.run();
+        while (true) {
+            out.print(stepper.prompt());
+            out.flush();
+            int key;
+            try {
+                key = terminal.read();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Stepper.Move move = key < 0 ? new Stepper.Quit() : stepper.press((char) key);
+            switch (move) {
+                case Stepper.Show show -> draw.run();
+                case Stepper.Say say -> {
+                    out.println();
+                    out.println(say.message());
+                }
+                case Stepper.Typed typed -> {
+                    out.flush();
+                    terminal.clearLine();
+                }
+                case Stepper.Quit quit -> {
+                    out.println();
+                    return;
+                }
+            }
+        }
+    }
+
     /** The interactive loop: shows the first epoch, then one move per line read until q or the end of input. */
     static void step(Replay replay, ReplayTable table, Stepper stepper, BufferedReader keys, PrintWriter out) {
         table.print(replay.epoch(stepper.current()));
@@ -184,6 +232,7 @@ final class ReplayCommand implements StoreCommand {
             switch (stepper.apply(line)) {
                 case Stepper.Show show -> table.print(replay.epoch(show.epoch()));
                 case Stepper.Say say -> out.println(say.message());
+                case Stepper.Typed typed -> { }
                 case Stepper.Quit quit -> {
                     out.println();
                     return;

@@ -61,6 +61,7 @@ final class ReplayTable {
         forward.add(List.of(named(columns, row, "e1"), named(columns, row, "e2"), named(columns, row, "e_tot")));
         grid(forward);
         List<List<String>> weights = new ArrayList<>();
+        weights.add(List.of("", "", "before", "", "delta", "", "after"));
         for (EpochSheet.Update u : sheet.updates(e)) {
             String gradient = "de_d" + u.name();
             weights.add(List.of(gradient + " = " + u.gradient(), u.name() + ":", String.valueOf(u.before()), "->",

@@ -46,6 +46,34 @@ public final class ChartWriter {
      * file beside it and moved into place. On a log scale, points at or below zero cannot be drawn and are left out.
      */
     public static void writePng(Chart chart, Path out) throws IOException {
+        JFreeChart jfree = drawn(chart);
+        Path absolute = out.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
+        try {
+            ChartUtils.saveChartAsPNG(temp.toFile(), jfree, chart.width(), chart.height());
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Ticks every 1, 2 or 5 (10, 20, ...) powers of ten. Between neighbouring powers, JFreeChart spaces minor ticks
+     * evenly in value, so nine divisions put them at 2..9 times the power; a step of several powers gets none.
+     */
+    private static org.jfree.chart.axis.TickUnits powersOfTen() {
+        org.jfree.chart.axis.TickUnits units = new org.jfree.chart.axis.TickUnits();
+        java.text.DecimalFormat whole = new java.text.DecimalFormat("0");
+        for (double size = 1; size <= 1e4; size *= 10) {
+            for (double step : new double[] {1, 2, 5}) {
+                units.add(new org.jfree.chart.axis.NumberTickUnit(size * step, whole, size * step == 1 ? 9 : 0));
+            }
+        }
+        return units;
+    }
+
+    /** The chart as JFreeChart draws it. */
+    static JFreeChart drawn(Chart chart) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Series s : chart.series()) {
             XYSeries line = new XYSeries(s.label(), false, true);
@@ -70,8 +98,11 @@ public final class ChartWriter {
         if (chart.logScale()) {
             LogAxis y = new LogAxis(chart.yLabel());
             y.setSmallestValue(Double.MIN_NORMAL);
-            // Ticks at whole powers of ten.
-            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            // Ticks at whole powers of ten, and minor ticks at 2..9 times each, so that a value can be read between them.
+            y.setStandardTickUnits(powersOfTen());
+            y.setMinorTickCount(0);
+            y.setMinorTickMarksVisible(true);
+            y.setMinorTickMarkOutsideLength(3.0f);
             plot.setRangeAxis(y);
         } else {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
@@ -82,13 +113,6 @@ public final class ChartWriter {
             renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }
         plot.setRenderer(renderer);
-        Path absolute = out.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-        try {
-            ChartUtils.saveChartAsPNG(temp.toFile(), jfree, chart.width(), chart.height());
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        return jfree;
     }
 }

@@ -68,7 +68,7 @@ class ReplayCommandTest {
         List<String> last = section(table.out(), 99);
         assertTrue(last.get(4).endsWith("e_tot = " + loss.group(2)), last.toString());
         for (int w = 1; w <= 8; w++) {
-            String line = last.get(4 + w);
+            String line = last.get(5 + w);
             assertTrue(line.matches("de_dw" + w + " = \\S+ +w" + w + ": +\\S+ +-> +\\S+ +-> +" + Pattern.quote(finalWeights[w])), line);
         }
         // The tutorial's first epoch, as its worked example names it.
@@ -78,8 +78,9 @@ class ReplayCommandTest {
                 "o1 = 0.4325303571580474    a_o1 = 0.606477732206728",
                 "o2 = 0.5342801539349972    a_o2 = 0.6304808354506348",
                 "e1 = 0.005668753727943837  e2 = 0.008512624209947821  e_tot = 0.014181377937891659",
-                "de_dw1 = 3.169933959102902E-4  w1:  0.15  ->  -3.169933959102902E-5   ->  0.14996830066040898"),
-                section(table.out(), 0).subList(0, 6));
+                "before      delta                       after",
+                "de_dw1 = 3.169933959102902E-4  w1:  0.15    ->  -3.169933959102902E-5   ->  0.14996830066040898"),
+                section(table.out(), 0).subList(0, 7));
 
         Cli.Result json = cli.run("replay", "1", "--format", "json");
         JsonNode rows = JSON.readTree(json.out());

@@ -108,4 +108,31 @@ class ChartWriterTest {
         }
         assertEquals(new Series("short", new double[] {0, 1, 2, 3, 4}, new double[] {0, 1, 4, 9, 16}), d.series());
     }
+
+    @Test
+    void aLogAxisHasMinorTicksAtTwoToNineTimesEachPowerOfTenAndElevenRunsDifferInColourOrDash() {
+        double[] x = {0, 1, 2, 3};
+        java.util.List<Series> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            lines.add(new Series("run " + i, x, new double[] {1e-1, 1e-2, 1e-3, 1e-4 * (i + 1)}));
+        }
+        org.jfree.chart.JFreeChart drawn = ChartWriter.drawn(new Chart("t", "epoch", "error", lines, true, 600, 400));
+        org.jfree.chart.plot.XYPlot plot = drawn.getXYPlot();
+        org.jfree.chart.axis.LogAxis y = (org.jfree.chart.axis.LogAxis) plot.getRangeAxis();
+        java.awt.Graphics2D g = new java.awt.image.BufferedImage(600, 400, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics();
+        java.util.List<?> ticks = y.refreshTicks(g, new org.jfree.chart.axis.AxisState(), new java.awt.geom.Rectangle2D.Double(0, 0, 500, 300),
+                org.jfree.chart.ui.RectangleEdge.LEFT);
+        java.util.List<Double> minor = ticks.stream().map(t -> (org.jfree.chart.axis.ValueTick) t)
+                .filter(t -> t.getTickType() == org.jfree.chart.axis.TickType.MINOR).map(t -> t.getValue()).toList();
+        assertTrue(y.isMinorTickMarksVisible());
+        assertTrue(minor.stream().anyMatch(v -> Math.abs(v - 2e-3) < 1e-12) && minor.stream().anyMatch(v -> Math.abs(v - 9e-3) < 1e-12),
+                "minor ticks at 2e-3 ... 9e-3 among " + minor);
+        org.jfree.chart.renderer.xy.XYItemRenderer r = plot.getRenderer();
+        java.util.Set<String> looks = new java.util.HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            java.awt.BasicStroke stroke = (java.awt.BasicStroke) r.getSeriesStroke(i);
+            looks.add(r.getSeriesPaint(i) + " " + java.util.Arrays.toString(stroke.getDashArray()));
+        }
+        assertEquals(lines.size(), looks.size(), "each of the 11 lines has its own colour and dash");
+    }
 }

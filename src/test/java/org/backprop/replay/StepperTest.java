@@ -37,4 +37,27 @@ class StepperTest {
         assertInstanceOf(Stepper.Say.class, s.apply("99999999999999"));
         assertEquals(12, s.current(), "nothing but a move changes the epoch");
     }
+
+    @Test
+    void onATerminalEachKeyMovesAtOnceAndDigitsWaitForEnter() {
+        Stepper s = new Stepper(0, 99);
+        assertEquals(new Stepper.Show(1), s.press('n'));
+        assertEquals(new Stepper.Show(2), s.press(' '));
+        assertEquals(new Stepper.Show(3), s.press(Stepper.NEXT));
+        assertEquals(new Stepper.Show(2), s.press(Stepper.BACK));
+        assertEquals(new Stepper.Show(1), s.press('b'));
+        assertInstanceOf(Stepper.Typed.class, s.press('4'));
+        assertInstanceOf(Stepper.Typed.class, s.press('7'));
+        assertInstanceOf(Stepper.Typed.class, s.press((char) 127));
+        assertInstanceOf(Stepper.Typed.class, s.press('2'));
+        assertTrue(s.prompt().endsWith("> 42"), s.prompt());
+        assertEquals(1, s.current(), "digits only jump with Enter");
+        assertEquals(new Stepper.Show(42), s.press('\r'));
+        assertTrue(s.prompt().endsWith("> "), s.prompt());
+        assertEquals(new Stepper.Show(43), s.press('\n'));
+        Stepper.Say unknown = assertInstanceOf(Stepper.Say.class, s.press('x'));
+        assertTrue(unknown.message().startsWith("that key does nothing here"), unknown.message());
+        assertInstanceOf(Stepper.Quit.class, s.press('q'));
+        assertInstanceOf(Stepper.Quit.class, s.press((char) 4), "Ctrl-D quits");
+    }
 }
