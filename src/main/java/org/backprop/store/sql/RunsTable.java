@@ -1,0 +1,206 @@
+package org.backprop.store.sql;
+
+import java.util.List;
+import org.backprop.store.sql.ViewBounds.Range;
+import org.h2.command.ddl.CreateTableData;
+import org.h2.engine.SessionLocal;
+import org.h2.index.Cursor;
+import org.h2.index.Index;
+import org.h2.index.IndexCondition;
+import org.h2.message.DbException;
+import org.h2.result.Row;
+import org.h2.result.SearchRow;
+import org.h2.result.SortOrder;
+import org.h2.table.Table;
+import org.h2.table.TableFilter;
+import org.h2.value.Value;
+import org.h2.value.ValueBigint;
+import org.h2.value.ValueInteger;
+import org.h2.value.ValueNull;
+import org.h2.value.ValueVarchar;
+
+/**
+ * The {@code runs} table: one row per run, its start event's columns, its terminal event's status, reason and time
+ * (or {@code running} while a writer's session is open, else {@code interrupted}), the epochs recorded and the epoch
+ * it failed at. Schema 1 to 7 had it as a view; as a table it has an index on run_id for joins with the views, and
+ * H2 may reuse what it computed from it within a statement (a view calling the session check could not be).
+ */
+final class RunsTable extends DerivedTable {
+    private static final String[] FROM_STARTED = {"RUN_ID", "NAME", "LEARNING_RATE", "EPOCHS", null, "PARENT_RUN_ID", "FORK_EPOCH",
+        "CREATED_AT", "SWEEP_ID", "LAYERS", "ACTIVATIONS", "SAMPLE_COUNT"};
+    private static final int STATUS = 4;
+    private static final int EPOCHS_RECORDED = 12;
+    private static final int REASON = 13;
+    private static final int ENDED_AT = 14;
+    private static final int FAILED_EPOCH = 15;
+
+    RunsTable(CreateTableData data) {
+        super(data, EventTables.RUN_STARTED, EventTables.RUN_ENDED, EventTables.EPOCH_BLOCKS, EventTables.RUN_WRITERS);
+        if (getColumns().length != 16) {
+            throw new IllegalArgumentException("the runs table has 16 columns, run_id to failed_epoch");
+        }
+        setIndexes(List.of(index("RUNS_SCAN", DerivedIndex.Use.SCAN), index("RUNS_BY_RUN_ID", DerivedIndex.Use.SORTED, 0)));
+    }
+
+    @Override
+    Cursor find(SessionLocal session, DerivedIndex index, SearchRow lower, SearchRow upper, boolean reverse) {
+        Range ids = ViewBounds.range(lower, upper, 0).within(1, Long.MAX_VALUE);
+        Tables t = new Tables(session);
+        if (ids.isEmpty()) {
+            return new RunsCursor(t, null);
+        }
+        int[] column = {EventTables.column(t.started, "RUN_ID")};
+        SearchRow from = EventTables.searchRow(t.started, column, ValueBigint.get(ids.lo()));
+        SearchRow to = EventTables.searchRow(t.started, column, ValueBigint.get(ids.hi()));
+        Index byId = EventTables.index(t.started, "RUN_ID");
+        return new RunsCursor(t, reverse ? byId.find(session, to, from, true) : byId.find(session, from, to, false));
+    }
+
+    @Override
+    double cost(SessionLocal session, DerivedIndex index, int[] masks, SortOrder sortOrder, TableFilter filter) {
+        double rows = Math.max(1, EventTables.table(session, EventTables.RUN_STARTED).getRowCountApproximation(session));
+        if (masks != null && (masks[0] & IndexCondition.EQUALITY) == IndexCondition.EQUALITY) {
+            rows = 1;
+        } else if (masks != null && masks[0] != 0) {
+            rows = Math.max(1, rows / 3);
+        }
+        boolean sorted = sortOrder == null || (index.use() == DerivedIndex.Use.SORTED && sortOrder.getColumn(0, filter) == getColumn(0));
+        return 2 + rows + (sorted ? 0 : 10 + rows / 10);
+    }
+
+    @Override
+    public long getRowCountApproximation(SessionLocal session) {
+        return EventTables.table(session, EventTables.RUN_STARTED).getRowCountApproximation(session);
+    }
+
+    /** The event tables a row of runs is read from, with the column numbers it needs. */
+    private static final class Tables {
+        final SessionLocal session;
+        final Table started;
+        final Table ended;
+        final Table writers;
+        final Table blocks;
+        final int[] startedColumns = new int[FROM_STARTED.length];
+
+        Tables(SessionLocal session) {
+            this.session = session;
+            this.started = EventTables.table(session, EventTables.RUN_STARTED);
+            this.ended = EventTables.table(session, EventTables.RUN_ENDED);
+            this.writers = EventTables.table(session, EventTables.RUN_WRITERS);
+            this.blocks = EventTables.table(session, EventTables.EPOCH_BLOCKS);
+            for (int i = 0; i < FROM_STARTED.length; i++) {
+                startedColumns[i] = FROM_STARTED[i] == null ? -1 : EventTables.column(started, FROM_STARTED[i]);
+            }
+        }
+    }
+
+    private final class RunsCursor implements Cursor {
+        private final Tables tables;
+        private final Cursor started;
+        private Row current;
+
+        RunsCursor(Tables tables, Cursor started) {
+            this.tables = tables;
+            this.started = started;
+        }
+
+        @Override
+        public boolean next() {
+            current = started != null && started.next() ? new RunsRow(tables, started.get()) : null;
+            return current != null;
+        }
+
+        @Override public Row get() { return current; }
+        @Override public SearchRow getSearchRow() { return current; }
+        @Override public boolean previous() { throw DbException.getUnsupportedException("stepping back in runs; scan in reverse instead"); }
+    }
+
+    /** A row of runs; the terminal event, the last stored row and the writer are looked up only when asked for. */
+    private final class RunsRow extends DerivedRow {
+        private final Tables t;
+        private final Row started;
+        private final long runId;
+        private Row ended;
+        private boolean endedRead;
+        private Value status;
+
+        RunsRow(Tables t, Row started) {
+            this.t = t;
+            this.started = started;
+            this.runId = started.getValue(t.startedColumns[0]).getLong();
+        }
+
+        @Override
+        public int getColumnCount() {
+            return 16;
+        }
+
+        @Override
+        Value compute(int column) {
+            if (column < FROM_STARTED.length && column != STATUS) {
+                return started.getValue(t.startedColumns[column]);
+            }
+            return switch (column) {
+                case STATUS -> status();
+                case EPOCHS_RECORDED -> ValueInteger.get(epochsRecorded());
+                case REASON -> ended() == null ? ValueNull.INSTANCE : ended.getValue(EventTables.column(t.ended, "REASON"));
+                case ENDED_AT -> ended() == null ? ValueNull.INSTANCE : ended.getValue(EventTables.column(t.ended, "ENDED_AT"));
+                case FAILED_EPOCH -> "failed".equals(status().getString()) ? ended.getValue(EventTables.column(t.ended, "EPOCH")) : ValueNull.INSTANCE;
+                default -> throw new IllegalArgumentException("column " + column);
+            };
+        }
+
+        private Row ended() {
+            if (!endedRead) {
+                ended = EventTables.rowOfRun(t.session, t.ended, runId);
+                endedRead = true;
+            }
+            return ended;
+        }
+
+        private Value status() {
+            if (status == null) {
+                if (ended() != null) {
+                    status = ended.getValue(EventTables.column(t.ended, "STATUS"));
+                } else {
+                    status = ValueVarchar.get(liveWriter() ? "running" : "interrupted");
+                }
+            }
+            return status;
+        }
+
+        /** Whether a writer that registered for the run is still connected; the answer holds until its session closes. */
+        private boolean liveWriter() {
+            Row writer = EventTables.rowOfRun(t.session, t.writers, runId);
+            if (writer == null) {
+                return false;
+            }
+            SessionLocal open = WriterSessions.openSession(t.session.getDatabase(),
+                    writer.getValue(EventTables.column(t.writers, "SESSION_ID")).getInt(),
+                    writer.getValue(EventTables.column(t.writers, "SESSION_START")));
+            if (open != null) {
+                version().dependsOnOpen(open);
+            }
+            return open != null;
+        }
+
+        /** One past the last epoch of the run's last stored row (the one that starts last), 0 when none is stored. */
+        private int epochsRecorded() {
+            Index byFirst = EventTables.index(t.blocks, "RUN_ID", "FIRST_EPOCH");
+            Index byLast = EventTables.index(t.blocks, "RUN_ID", "LAST_EPOCH");
+            int[] runColumn = {EventTables.column(t.blocks, "RUN_ID")};
+            SearchRow run = EventTables.searchRow(t.blocks, runColumn, ValueBigint.get(runId));
+            Cursor first = byFirst.find(t.session, run, run, true);
+            if (!first.next()) {
+                return 0;
+            }
+            Cursor last = byLast.find(t.session, run, run, true);
+            int lastColumn = EventTables.column(t.blocks, "LAST_EPOCH");
+            // In a whole store the row that starts last also ends last, and the index on last_epoch says where.
+            if (last.next() && last.getSearchRow().getKey() == first.getSearchRow().getKey()) {
+                return last.getSearchRow().getValue(lastColumn).getInt() + 1;
+            }
+            return first.get().getValue(lastColumn).getInt() + 1;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.backprop.store.sql;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import org.backprop.store.StoredEpochs;
+import org.h2.engine.SessionLocal;
+import org.h2.index.Cursor;
+import org.h2.index.Index;
+import org.h2.message.DbException;
+import org.h2.result.Row;
+import org.h2.result.SearchRow;
+import org.h2.table.Table;
+import org.h2.value.Value;
+import org.h2.value.ValueBigint;
+import org.h2.value.ValueInteger;
+
+/**
+ * One run's stored rows of epochs, walked through the primary key of {@code epoch_blocks} forwards or backwards
+ * (one index cursor for the whole walk), each row's bytes read only when a value in them is asked for: its head
+ * from {@code epoch_blocks}, every further part from {@code epoch_parts} on its own.
+ */
+final class StoredRows {
+    private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final SessionLocal session;
+    private final long runId;
+    private final int epochBytes;
+    private final Table blocks;
+    private final Index byFirstEpoch;
+    private final int[] runAndFirst;
+    private final int lastColumn;
+    private final int payloadColumn;
+    private Table parts;
+    private Index partKey;
+    private int[] partColumns;
+    private int partPayloadColumn;
+
+    StoredRows(SessionLocal session, long runId, int epochBytes) {
+        this.session = session;
+        this.runId = runId;
+        this.epochBytes = epochBytes;
+        this.blocks = EventTables.table(session, EventTables.EPOCH_BLOCKS);
+        this.byFirstEpoch = EventTables.index(blocks, "RUN_ID", "FIRST_EPOCH");
+        this.runAndFirst = new int[] {EventTables.column(blocks, "RUN_ID"), EventTables.column(blocks, "FIRST_EPOCH")};
+        this.lastColumn = EventTables.column(blocks, "LAST_EPOCH");
+        this.payloadColumn = EventTables.column(blocks, "PAYLOAD");
+    }
+
+    /**
+     * The rows holding any of the epochs {@code from..to} (both at least 0), in order of first epoch, or in reverse:
+     * the row that holds {@code from} though it starts before it, and every row that starts within the range.
+     */
+    Walk walk(int from, int to, boolean reverse) {
+        return new Walk(from, to, reverse);
+    }
+
+    /** A walk over the stored rows; {@link #next} hands them out one at a time. */
+    final class Walk {
+        private final int to;
+        private final boolean reverse;
+        private StoredRow holding;
+        private final Cursor cursor;
+        private boolean holdingDone;
+
+        private Walk(int from, int to, boolean reverse) {
+            this.to = to;
+            this.reverse = reverse;
+            StoredRow before = lastStartingAtOrBefore(from);
+            this.holding = before != null && before.last >= from ? before : null;
+            long start = holding != null && holding.first == from ? from + 1L : from;
+            if (start > to) {
+                cursor = null;
+            } else {
+                SearchRow lower = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get((int) start));
+                SearchRow upper = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get(to));
+                cursor = reverse ? byFirstEpoch.find(session, upper, lower, true) : byFirstEpoch.find(session, lower, upper, false);
+            }
+        }
+
+        /** The next stored row of the walk, or null when there are no more. */
+        StoredRow next() {
+            if (!reverse && !holdingDone) {
+                holdingDone = true;
+                if (holding != null) {
+                    return holding;
+                }
+            }
+            if (cursor != null && cursor.next()) {
+                return row(cursor.getSearchRow());
+            }
+            if (reverse && !holdingDone) {
+                holdingDone = true;
+                return holding;
+            }
+            return null;
+        }
+    }
+
+    private StoredRow lastStartingAtOrBefore(int epoch) {
+        SearchRow upper = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get(epoch));
+        SearchRow lower = EventTables.searchRow(blocks, new int[] {runAndFirst[0]}, ValueBigint.get(runId));
+        Cursor c = byFirstEpoch.find(session, upper, lower, true);
+        return c.next() ? row(c.getSearchRow()) : null;
+    }
+
+    private StoredRow row(SearchRow entry) {
+        Row base = blocks.getRow(session, entry.getKey());
+        return new StoredRow(base.getValue(runAndFirst[1]).getInt(), base.getValue(lastColumn).getInt(), base);
+    }
+
+    /**
+     * One stored row: epochs {@code first..last}, their canonical bytes one after another. The head is read with the
+     * row; a part of a row longer than {@link StoredEpochs#PART_BYTES} is read the first time a value in it is asked for.
+     */
+    final class StoredRow {
+        final int first;
+        final int last;
+        private final Row base;
+        private byte[] head;
+        private byte[][] partBytes;
+
+        private StoredRow(int first, int last, Row base) {
+            this.first = first;
+            this.last = last;
+            this.base = base;
+        }
+
+        /** The double at {@code index} (counted in doubles from the epoch's first) of {@code epoch}. */
+        double getDouble(int epoch, int index) {
+            long offset = (long) (epoch - first) * epochBytes + (long) index * Double.BYTES;
+            if (offset < StoredEpochs.PART_BYTES) {
+                byte[] h = head();
+                if (offset + Double.BYTES > h.length) {
+                    throw missing(epoch, h.length);
+                }
+                return (double) DOUBLES.get(h, (int) offset);
+            }
+            int part = (int) (offset / StoredEpochs.PART_BYTES);
+            byte[] p = part(part, epoch);
+            int at = (int) (offset % StoredEpochs.PART_BYTES);
+            if (at + Double.BYTES > p.length) {
+                throw missing(epoch, offset);
+            }
+            return (double) DOUBLES.get(p, at);
+        }
+
+        private byte[] head() {
+            if (head == null) {
+                head = base.getValue(payloadColumn).getBytesNoCopy();
+            }
+            return head;
+        }
+
+        private byte[] part(int part, int epoch) {
+            if (partBytes == null) {
+                long rowBytes = (long) (last - first + 1) * epochBytes;
+                partBytes = new byte[(int) ((rowBytes + StoredEpochs.PART_BYTES - 1) / StoredEpochs.PART_BYTES)][];
+            }
+            if (part >= partBytes.length) {
+                throw missing(epoch, (long) part * StoredEpochs.PART_BYTES);
+            }
+            if (partBytes[part] == null) {
+                partBytes[part] = readPart(part, epoch);
+            }
+            return partBytes[part];
+        }
+
+        private byte[] readPart(int part, int epoch) {
+            if (parts == null) {
+                parts = EventTables.table(session, EventTables.EPOCH_PARTS);
+                partKey = EventTables.index(parts, "RUN_ID", "EPOCH", "PART");
+                partColumns = new int[] {EventTables.column(parts, "RUN_ID"), EventTables.column(parts, "EPOCH"), EventTables.column(parts, "PART")};
+                partPayloadColumn = EventTables.column(parts, "PAYLOAD");
+            }
+            SearchRow key = EventTables.searchRow(parts, partColumns, ValueBigint.get(runId), ValueInteger.get(first), ValueInteger.get(part));
+            Cursor c = partKey.find(session, key, key, false);
+            if (!c.next()) {
+                throw missing(epoch, (long) part * StoredEpochs.PART_BYTES);
+            }
+            Value payload = c.get().getValue(partPayloadColumn);
+            return payload.getBytesNoCopy();
+        }
+
+        private DbException missing(int epoch, long found) {
+            return DbException.get(org.h2.api.ErrorCode.GENERAL_ERROR_1, "run " + runId + " epoch " + epoch
+                    + " is missing stored bytes (its row holds " + found + " of " + (long) (last - first + 1) * epochBytes
+                    + "): the store was changed behind the application's back ('backprop verify " + runId + "' says what differs)");
+        }
+    }
+}
