@@ -18,7 +18,8 @@ import org.h2.value.ValueInteger;
 /**
  * One run's stored rows of epochs, walked through the primary key of {@code epoch_blocks} forwards or backwards
  * (one index cursor for the whole walk), each row's bytes read only when a value in them is asked for: its head
- * from {@code epoch_blocks}, every further part from {@code epoch_parts} on its own.
+ * from {@code epoch_blocks}, every further part from {@code epoch_parts} on its own. Reading one weight of a wide run's
+ * epoch thus reads the one part that holds it.
  */
 final class StoredRows {
     private static final VarHandle DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
@@ -28,7 +29,9 @@ final class StoredRows {
     private final int epochBytes;
     private final Table blocks;
     private final Index byFirstEpoch;
+    private final Index byLastEpoch;
     private final int[] runAndFirst;
+    private final int[] runAndLast;
     private final int lastColumn;
     private final int payloadColumn;
     private Table parts;
@@ -42,8 +45,10 @@ final class StoredRows {
         this.epochBytes = epochBytes;
         this.blocks = EventTables.table(session, EventTables.EPOCH_BLOCKS);
         this.byFirstEpoch = EventTables.index(blocks, "RUN_ID", "FIRST_EPOCH");
+        this.byLastEpoch = EventTables.index(blocks, "RUN_ID", "LAST_EPOCH");
         this.runAndFirst = new int[] {EventTables.column(blocks, "RUN_ID"), EventTables.column(blocks, "FIRST_EPOCH")};
         this.lastColumn = EventTables.column(blocks, "LAST_EPOCH");
+        this.runAndLast = new int[] {runAndFirst[0], lastColumn};
         this.payloadColumn = EventTables.column(blocks, "PAYLOAD");
     }
 
@@ -55,13 +60,21 @@ final class StoredRows {
         return new Walk(from, to, reverse);
     }
 
-    /** A walk over the stored rows; {@link #next} hands them out one at a time. */
+    /**
+     * A walk over the stored rows; {@link #next} hands them out one at a time. A row's last epoch comes from the index
+     * on (run_id, last_epoch), walked beside the primary key's: in a whole store the two list the rows in the same
+     * order, so a row's bytes are read only when a value in them is. Where the two disagree (rows added or removed
+     * behind the application's back) the row itself says.
+     */
     final class Walk {
         private final int to;
         private final boolean reverse;
-        private StoredRow holding;
+        private final StoredRow holding;
         private final Cursor cursor;
         private boolean holdingDone;
+        private Cursor lasts;
+        private boolean lastsAgree = true;
+        private StoredRow previous;
 
         private Walk(int from, int to, boolean reverse) {
             this.to = to;
@@ -75,6 +88,10 @@ final class StoredRows {
                 SearchRow lower = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get((int) start));
                 SearchRow upper = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get(to));
                 cursor = reverse ? byFirstEpoch.find(session, upper, lower, true) : byFirstEpoch.find(session, lower, upper, false);
+                if (!reverse) {
+                    // The rows after the one holding from end after it; without one, they end at start or later.
+                    lasts = lastsFrom(holding != null ? (long) holding.last + 1 : start, false);
+                }
             }
         }
 
@@ -87,7 +104,8 @@ final class StoredRows {
                 }
             }
             if (cursor != null && cursor.next()) {
-                return row(cursor.getSearchRow());
+                previous = row(cursor.getSearchRow());
+                return previous;
             }
             if (reverse && !holdingDone) {
                 holdingDone = true;
@@ -95,18 +113,42 @@ final class StoredRows {
             }
             return null;
         }
+
+        private StoredRow row(SearchRow entry) {
+            int first = entry.getValue(runAndFirst[1]).getInt();
+            if (reverse && previous == null) {
+                // The first row of a backward walk: rows before it end before it starts.
+                StoredRow row = load(entry.getKey());
+                lasts = lastsFrom((long) row.first - 1, true);
+                return row;
+            }
+            if (lastsAgree && lasts != null && lasts.next() && lasts.getSearchRow().getKey() == entry.getKey()) {
+                return new StoredRow(first, lasts.getSearchRow().getValue(lastColumn).getInt(), entry.getKey(), null);
+            }
+            lastsAgree = false;
+            return load(entry.getKey());
+        }
+
+        private Cursor lastsFrom(long epoch, boolean backwards) {
+            if (epoch < 0 || epoch > Integer.MAX_VALUE) {
+                return null;
+            }
+            SearchRow at = EventTables.searchRow(blocks, runAndLast, ValueBigint.get(runId), ValueInteger.get((int) epoch));
+            SearchRow run = EventTables.searchRow(blocks, new int[] {runAndLast[0]}, ValueBigint.get(runId));
+            return backwards ? byLastEpoch.find(session, at, run, true) : byLastEpoch.find(session, at, run, false);
+        }
     }
 
     private StoredRow lastStartingAtOrBefore(int epoch) {
         SearchRow upper = EventTables.searchRow(blocks, runAndFirst, ValueBigint.get(runId), ValueInteger.get(epoch));
         SearchRow lower = EventTables.searchRow(blocks, new int[] {runAndFirst[0]}, ValueBigint.get(runId));
         Cursor c = byFirstEpoch.find(session, upper, lower, true);
-        return c.next() ? row(c.getSearchRow()) : null;
+        return c.next() ? load(c.getSearchRow().getKey()) : null;
     }
 
-    private StoredRow row(SearchRow entry) {
-        Row base = blocks.getRow(session, entry.getKey());
-        return new StoredRow(base.getValue(runAndFirst[1]).getInt(), base.getValue(lastColumn).getInt(), base);
+    private StoredRow load(long key) {
+        Row base = blocks.getRow(session, key);
+        return new StoredRow(base.getValue(runAndFirst[1]).getInt(), base.getValue(lastColumn).getInt(), key, base);
     }
 
     /**
@@ -116,13 +158,15 @@ final class StoredRows {
     final class StoredRow {
         final int first;
         final int last;
-        private final Row base;
+        private final long key;
+        private Row base;
         private byte[] head;
         private byte[][] partBytes;
 
-        private StoredRow(int first, int last, Row base) {
+        private StoredRow(int first, int last, long key, Row base) {
             this.first = first;
             this.last = last;
+            this.key = key;
             this.base = base;
         }
 
@@ -147,6 +191,9 @@ final class StoredRows {
 
         private byte[] head() {
             if (head == null) {
+                if (base == null) {
+                    base = blocks.getRow(session, key);
+                }
                 head = base.getValue(payloadColumn).getBytesNoCopy();
             }
             return head;

@@ -60,8 +60,8 @@ final class RandomQueries {
         return new Col(name, false, false, r -> pick(r, "0", "0.5", "-0.25", "0.01", "1e300", "-1e300", "CAST(NULL AS DOUBLE)"));
     }
 
-    private static final Col RUN = key("run_id", r -> r.nextInt(10) == 0 ? pick(r, "2.0", "1.5", "-1", "CAST(3 AS SMALLINT)", "9223372036854775807")
-            : Integer.toString(r.nextInt(9)));
+    private static final Col RUN = key("run_id", r -> r.nextInt(10) == 0 ? pick(r, "2.0", "1.5", "-1", "0", "8", "CAST(3 AS SMALLINT)", "9223372036854775807")
+            : Integer.toString(1 + r.nextInt(7)));
     private static final Col EPOCH = key("epoch", r -> r.nextInt(10) == 0 ? pick(r, "2.5", "1e10", "-1e300", "'7'", "-1", "2147483647", "4.0E0")
             : Integer.toString(r.nextInt(r.nextBoolean() ? 8 : 65)));
 
@@ -95,8 +95,39 @@ final class RandomQueries {
             case 6 -> withRuns();
             case 7 -> setOperation();
             case 8 -> distinct();
+            case 9, 10, 11, 12, 13 -> orderedScan();
             default -> rows();
         };
+    }
+
+    /**
+     * The shape an index serves in order: conditions on run_id and epoch only, ordered by the view's key columns in
+     * their own order, each either way (run_id DESC, epoch ASC, ...), often cut by LIMIT and OFFSET.
+     */
+    private Query orderedScan() {
+        View v = view();
+        List<Col> unique = v.unique();
+        String columns = unique.stream().map(c -> "t." + c.name).collect(Collectors.joining(", ")) + ", t." + pick(v.values).name;
+        String select = "SELECT " + columns + " FROM " + v.name + " t";
+        List<Pred> conditions = new ArrayList<>();
+        for (int i = 0, n = random.nextInt(3); i < n; i++) {
+            conditions.add(atom(v, "t", pick(List.of(RUN, EPOCH))));
+        }
+        Pred where = conditions.stream().reduce(RandomQueries::and).orElse(u -> "TRUE");
+        List<String> keys = new ArrayList<>();
+        List<Col> order = new ArrayList<>(unique);
+        if (random.nextInt(5) == 0) {
+            // Epoch first: no index gives that order, so H2 must sort, whatever index reads.
+            order.set(0, EPOCH);
+            order.set(1, RUN);
+        }
+        for (Col c : order) {
+            keys.add("t." + c.name + direction());
+        }
+        String orderBy = String.join(", ", keys);
+        String limit = random.nextInt(3) == 0 ? "" : limit();
+        return new Query(select + " WHERE " + where.sql(false) + order(orderBy, false) + limit, true,
+                select + " WHERE " + where.sql(true) + order(orderBy(orderBy), true) + limit, null, null, null, null);
     }
 
     /** Rows of one view: its unique columns and a value or two, a predicate, maybe an order and a limit. */
@@ -108,8 +139,9 @@ final class RandomQueries {
             selected.add(pick(v.all()));
         }
         String select = "SELECT " + selected.stream().map(c -> "t." + c.name).collect(Collectors.joining(", ")) + " FROM " + v.name + " t";
-        Pred p = predicate(v, "t", 3);
-        Pred base = random.nextInt(3) == 0 ? null : predicate(v, "t", 2);
+        // Often one condition or none, so that several runs and many epochs are left to order and to cut.
+        Pred p = random.nextInt(4) == 0 ? u -> "TRUE" : predicate(v, "t", random.nextInt(4));
+        Pred base = random.nextInt(3) != 0 ? null : predicate(v, "t", 1);
         Pred where = base == null ? p : and(base, p);
         boolean ordered = random.nextInt(3) != 0;
         String limit = ordered && random.nextBoolean() ? limit() : "";
@@ -180,14 +212,19 @@ final class RandomQueries {
         View a = view();
         View b = pick(VIEWS);
         String on = "b.run_id = a.run_id AND b.epoch = a.epoch";
-        if (a.keys.contains(WEIGHT) && b.keys.contains(WEIGHT)) {
+        boolean oneToOne = a.keys.contains(WEIGHT) && b.keys.contains(WEIGHT);
+        if (oneToOne) {
             on += " AND b.weight = a.weight";
-        } else if (random.nextInt(3) == 0) {
-            // Join on the run only: keep it small with an epoch each side.
-            on = "b.run_id = a.run_id AND b.epoch = " + EPOCH.constant.apply(random) + " AND a.epoch = " + EPOCH.constant.apply(random);
+        } else if (random.nextInt(3) == 0 && perEpoch(b) == 1) {
+            // Join on the run only, against a view of one row per epoch: one epoch of it for every row of a.
+            on = "b.run_id = a.run_id AND b.epoch = " + EPOCH.constant.apply(random);
         }
         String kind = random.nextInt(5) == 0 ? " LEFT JOIN " : " JOIN ";
-        Pred pa = and(restrictToSmallRuns(a, "a"), predicate(a, "a", 2));
+        // Two views of many rows per epoch joined by epoch make a row for every pair: kept to the small runs.
+        boolean pairs = !oneToOne && perEpoch(a) > 1 && perEpoch(b) > 1;
+        String small = "(" + (1 + random.nextInt(5)) + ", " + (1 + random.nextInt(5)) + ")";
+        Pred runs = pairs ? u -> column("a", RUN, u) + " IN " + small : restrictToSmallRuns(a, "a");
+        Pred pa = and(runs, predicate(a, "a", 2));
         Pred pb = random.nextBoolean() ? null : predicate(b, "b", 1);
         Pred where = pb == null || kind.equals(" LEFT JOIN ") ? pa : and(pa, pb);
         Col value = pick(b.values);
@@ -199,6 +236,10 @@ final class RandomQueries {
         String from = " FROM " + a.name + " a" + kind + b.name + " b ON " + on + " WHERE ";
         return new Query("SELECT " + columns + from + where.sql(false) + (ordered ? order(order, false) + limit : ""), ordered,
                 "SELECT " + columns + from + where.sql(true) + (ordered ? order(orderBy(order), true) + limit : ""), null, null, null, null);
+    }
+
+    private static int perEpoch(View v) {
+        return v.unique().size() > 2 ? 2 : 1;
     }
 
     /** A view joined with runs, runs first or second, on the run's name, status or id. */
@@ -281,10 +322,17 @@ final class RandomQueries {
     }
 
     private Pred atom(View v, String alias) {
-        Col c = random.nextInt(4) == 0 ? pick(v.all()) : pick(v.keys);
+        return atom(v, alias, random.nextInt(4) == 0 ? pick(v.all()) : pick(v.keys));
+    }
+
+    private Pred atom(View v, String alias, Col c) {
         int kind = random.nextInt(20);
-        String k1 = c.constant.apply(random);
-        String k2 = c.constant.apply(random);
+        String a = c.constant.apply(random);
+        String b = c.constant.apply(random);
+        // Ranges mostly the right way round, so that most select something; the rest are empty on purpose.
+        boolean swap = random.nextInt(4) != 0 && number(a) != null && number(b) != null && number(a) > number(b);
+        String k1 = swap ? b : a;
+        String k2 = swap ? a : b;
         return switch (kind) {
             case 0, 1, 2, 3, 4, 5 -> {
                 String op = pick("=", "=", "<>", "<", "<=", ">", ">=");
@@ -349,6 +397,14 @@ final class RandomQueries {
         };
     }
 
+    private static Double number(String constant) {
+        try {
+            return Double.valueOf(constant);
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
     // Orders and limits -----------------------------------------------------------------------------------------------
 
     /** A random order over the view's columns, with its unique columns after it so that the order is total when asked. */
@@ -356,9 +412,10 @@ final class RandomQueries {
         List<String> keys = new ArrayList<>();
         List<Col> candidates = new ArrayList<>(v.all());
         for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
-            Col c = pick(candidates);
+            // Half the orders start with run_id or epoch, the columns an index may deliver in order (or backwards).
+            Col c = i == 0 && random.nextBoolean() ? pick(List.of(RUN, EPOCH)) : pick(candidates);
             candidates.remove(c);
-            keys.add(alias + "." + c.name + direction() + (random.nextInt(4) == 0 ? pick(" NULLS FIRST", " NULLS LAST") : ""));
+            keys.add(alias + "." + c.name + direction() + (random.nextInt(8) == 0 ? pick(" NULLS FIRST", " NULLS LAST") : ""));
         }
         if (total) {
             for (Col c : v.unique()) {
@@ -392,7 +449,7 @@ final class RandomQueries {
 
 
     private String direction() {
-        return pick(" ASC", " DESC", "");
+        return pick(" ASC", " DESC", " DESC", "");
     }
 
     private String limit() {

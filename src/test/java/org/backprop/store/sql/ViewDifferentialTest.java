@@ -89,7 +89,9 @@ class ViewDifferentialTest {
                 System.out.println("slow: " + millis + " ms: " + where + ": " + q.sql());
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " wrong answers:\n" + String.join("\n\n", failures.subList(0, Math.min(8, failures.size()))));
+        long wrong = failures.stream().map(f -> f.substring(0, f.indexOf(':'))).distinct().count();
+        assertTrue(failures.isEmpty(), wrong + " of " + queries + " queries answered wrong (" + failures.size() + " checks failed), the first:\n"
+                + String.join("\n\n", failures.subList(0, Math.min(8, failures.size()))));
     }
 
     /** Rows, or the error a query gave. */

@@ -1,0 +1,155 @@
+package org.backprop.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.backprop.store.QueryResult;
+import org.backprop.store.RunStore;
+import org.backprop.store.StoreLocation;
+
+/**
+ * The SQL workloads of {@code scripts/bench}: on a store of the seed run and the 64-256-256-10 network trained for 40
+ * epochs (run 2), the gradients aggregate by run id, by a subquery on the run's name and by a join with runs, and one
+ * weight's history, each as a whole {@code backprop sql} process (medians, the forms taking turns so that a busy
+ * moment of the machine falls on all of them); then, inside one process, query shapes of every kind against the full
+ * scan of the runs they name.
+ */
+final class SqlBench {
+    /** Prints a figure {@code name value unit} and keeps its verdict against {@code relation target} (Bench's). */
+    interface Figures {
+        void figure(String name, double value, String unit, String relation, double target);
+    }
+
+    /** Runs {@code backprop} with these arguments as a child process and returns the seconds it took (Bench's). */
+    interface Launcher {
+        double seconds(List<String> args) throws Exception;
+    }
+
+    private final boolean quick;
+    private final Path dir;
+    private final Launcher launcher;
+    private final Figures figures;
+
+    SqlBench(boolean quick, Path dir, Launcher launcher, Figures figures) {
+        this.quick = quick;
+        this.dir = dir;
+        this.launcher = launcher;
+        this.figures = figures;
+    }
+
+    void run() throws Exception {
+        Path store = dir.resolve("sql");
+        Path config = dir.resolve("wide40.json");
+        Files.writeString(config, Bench.wideConfig(40));
+        launcher.seconds(List.of("train", "-q", "--db", store.toString()));
+        launcher.seconds(List.of("train", "--config", config.toString(), "-q", "--db", store.toString()));
+        wholeProcess(store);
+        try (RunStore s = RunStore.open(StoreLocation.of(store.toString()))) {
+            shapes(s);
+        }
+    }
+
+    private static final String LITERAL = "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2";
+
+    private void wholeProcess(Path store) throws Exception {
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.put("literal_id", LITERAL);
+        forms.put("subquery", "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')");
+        forms.put("join_on_name", "SELECT COUNT(*), SUM(gradient) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'");
+        forms.put("one_weight", "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2 AND weight = 'w1000'");
+        forms.put("start_up", "SELECT 1");
+        int reps = quick ? 3 : 7;
+        Map<String, double[]> seconds = new LinkedHashMap<>();
+        forms.keySet().forEach(f -> seconds.put(f, new double[reps]));
+        for (String f : forms.keySet()) {
+            launcher.seconds(List.of("sql", "--db", store.toString(), forms.get(f)));
+        }
+        for (int i = 0; i < reps; i++) {
+            for (Map.Entry<String, String> f : forms.entrySet()) {
+                seconds.get(f.getKey())[i] = launcher.seconds(List.of("sql", "--db", store.toString(), f.getValue()));
+            }
+        }
+        double literal = median(seconds.get("literal_id"));
+        double startUp = median(seconds.get("start_up"));
+        figures.figure("sql.wide40.literal_id.median", literal, "s", null, 0);
+        figures.figure("sql.wide40.start_up.median", startUp, "s", null, 0);
+        figures.figure("sql.wide40.subquery_over_literal_id", median(seconds.get("subquery")) / literal, "x", "<=", 1.2);
+        figures.figure("sql.wide40.join_on_name_over_literal_id", median(seconds.get("join_on_name")) / literal, "x", "<=", 1.2);
+        double weight = median(seconds.get("one_weight"));
+        figures.figure("sql.wide40.one_weight_over_full_run", weight / literal, "x", null, 0);
+        // A process's start-up (JVM, store open) is no part of what a query reads: compared without it.
+        figures.figure("sql.wide40.one_weight_over_full_run.beyond_start_up", (weight - startUp) / (literal - startUp), "x", "<=", 0.1);
+    }
+
+    /** A query shape and the full scan of the runs it names, which it must not be slower than. */
+    private record Shape(String name, String sql, String fullScan) {
+    }
+
+    private void shapes(RunStore store) throws Exception {
+        String full2 = "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2";
+        String fullBoth = "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2)";
+        String updates2 = "SELECT COUNT(*), MAX(ABS(after)) FROM weight_updates WHERE run_id = 2";
+        String forward2 = "SELECT COUNT(*), MAX(activation) FROM forward_values WHERE run_id = 2";
+        List<Shape> shapes = List.of(
+                new Shape("descending_limit", "SELECT epoch, weight, gradient FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch DESC LIMIT 10", full2),
+                new Shape("mixed_order_limit", "SELECT epoch, weight FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch, weight LIMIT 5", full2),
+                new Shape("in_list_between", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2) AND epoch BETWEEN 10 AND 19", fullBoth),
+                new Shape("or_of_ranges", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND (epoch < 5 OR epoch > 35)", full2),
+                new Shape("not_equal", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND epoch <> 5", full2),
+                new Shape("not_range", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND NOT (epoch >= 3)", full2),
+                new Shape("empty_range", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch > 30 AND epoch < 20", full2),
+                new Shape("is_null", "SELECT COUNT(*) FROM forward_values WHERE run_id = 2 AND net_input IS NULL", forward2),
+                new Shape("in_subquery", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (SELECT run_id FROM runs WHERE layers = '64-256-256-10')", full2),
+                new Shape("scalar_subquery_epoch", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch = (SELECT MAX(epoch) FROM epoch_losses WHERE run_id = 2)", full2),
+                new Shape("runs_outside_correlated", "SELECT r.name, (SELECT MAX(ABS(g.gradient)) FROM gradients g WHERE g.run_id = r.run_id AND g.epoch = 0) FROM runs r", fullBoth),
+                new Shape("epochs_from_another_view", "SELECT COUNT(*), MAX(ABS(g.gradient)) FROM epoch_losses l JOIN gradients g ON g.run_id = l.run_id AND g.epoch = l.epoch"
+                        + " WHERE l.run_id = 2 AND l.epoch >= 35", full2),
+                new Shape("views_joined_by_weight", "SELECT COUNT(*), MAX(u.after - g.gradient) FROM gradients g JOIN weight_updates u ON u.run_id = g.run_id"
+                        + " AND u.epoch = g.epoch AND u.weight = g.weight WHERE g.run_id = 2 AND g.epoch = 7", full2),
+                new Shape("one_weight_window", "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight = 'w1000'", full2),
+                new Shape("one_weight_two_views", "SELECT u.epoch, u.after, g.gradient FROM weight_updates u JOIN gradients g ON g.run_id = u.run_id AND g.epoch = u.epoch"
+                        + " AND g.weight = u.weight WHERE u.run_id = 2 AND u.weight = 'b500' ORDER BY u.epoch DESC", updates2),
+                new Shape("union", "SELECT epoch FROM gradients WHERE run_id = 2 AND epoch < 2 AND weight = 'w7' UNION SELECT epoch FROM gradients WHERE run_id = 2"
+                        + " AND epoch > 37 AND weight = 'w7' ORDER BY 1 DESC", full2),
+                new Shape("group_by_epoch", "SELECT epoch, MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 GROUP BY epoch ORDER BY epoch DESC", full2),
+                new Shape("subquery_on_name", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')", full2),
+                new Shape("join_on_name", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'", full2));
+        int reps = quick ? 3 : 5;
+        Map<String, Double> fullScans = new LinkedHashMap<>();
+        double worst = 0;
+        String worstShape = null;
+        for (Shape shape : shapes) {
+            double full = fullScans.computeIfAbsent(shape.fullScan, sql -> medianSeconds(store, sql, reps));
+            double ratio = medianSeconds(store, shape.sql, reps) / full;
+            figures.figure("sql.shape." + shape.name + "_over_full_scan", ratio, "x", null, 0);
+            if (ratio > worst) {
+                worst = ratio;
+                worstShape = shape.name;
+            }
+        }
+        System.out.println("# worst shape: " + worstShape);
+        // A shape that reads what the full scan reads measures about 1; a tenth more is this machine's noise.
+        figures.figure("sql.shapes.worst_over_full_scan", worst, "x", "<=", 1.1);
+    }
+
+    private static double medianSeconds(RunStore store, String sql, int reps) {
+        // Each query opens its own connection, so H2 computes it again instead of handing back a cached result.
+        QueryResult warm = store.query(sql);
+        if (warm.rows().isEmpty()) {
+            throw new IllegalStateException("benchmark check failed: no rows from " + sql);
+        }
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            store.query(sql);
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return median(t);
+    }
+
+    private static double median(double[] values) {
+        return Bench.median(values);
+    }
+}
