@@ -83,55 +83,81 @@ final class SqlBench {
         figures.figure("sql.wide40.one_weight_over_full_run.beyond_start_up", (weight - startUp) / (literal - startUp), "x", "<=", 0.1);
     }
 
-    /** A query shape and the full scan of the runs it names, which it must not be slower than. */
-    private record Shape(String name, String sql, String fullScan) {
+    /**
+     * A query shape, and the same question answered by reading the runs it names whole: its other conditions and its
+     * order made of expressions no index can serve ({@code epoch + 0}), or, where that would read them more than
+     * once, the plain aggregate over them. {@code byName}: the shape names its run through a subquery or a join, which
+     * H2 checks again on every row (the issue allows those 1.2 times the literal id).
+     */
+    private record Shape(String name, String sql, String fullScan, boolean byName) {
     }
 
-    private void shapes(RunStore store) throws Exception {
-        String full2 = "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2";
-        String fullBoth = "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2)";
+    private static final String GRADIENTS_2 = "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2";
+
+    private static List<Shape> allShapes() {
         String updates2 = "SELECT COUNT(*), MAX(ABS(after)) FROM weight_updates WHERE run_id = 2";
-        String forward2 = "SELECT COUNT(*), MAX(activation) FROM forward_values WHERE run_id = 2";
-        List<Shape> shapes = List.of(
-                new Shape("descending_limit", "SELECT epoch, weight, gradient FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch DESC LIMIT 10", full2),
-                new Shape("mixed_order_limit", "SELECT epoch, weight FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch, weight LIMIT 5", full2),
-                new Shape("in_list_between", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2) AND epoch BETWEEN 10 AND 19", fullBoth),
-                new Shape("or_of_ranges", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND (epoch < 5 OR epoch > 35)", full2),
-                new Shape("not_equal", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND epoch <> 5", full2),
-                new Shape("not_range", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND NOT (epoch >= 3)", full2),
-                new Shape("empty_range", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch > 30 AND epoch < 20", full2),
-                new Shape("is_null", "SELECT COUNT(*) FROM forward_values WHERE run_id = 2 AND net_input IS NULL", forward2),
-                new Shape("in_subquery", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (SELECT run_id FROM runs WHERE layers = '64-256-256-10')", full2),
-                new Shape("scalar_subquery_epoch", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch = (SELECT MAX(epoch) FROM epoch_losses WHERE run_id = 2)", full2),
-                new Shape("runs_outside_correlated", "SELECT r.name, (SELECT MAX(ABS(g.gradient)) FROM gradients g WHERE g.run_id = r.run_id AND g.epoch = 0) FROM runs r", fullBoth),
+        return List.of(
+                new Shape("descending_limit", "SELECT epoch, weight, gradient FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch DESC LIMIT 10",
+                        "SELECT epoch, weight, gradient FROM gradients WHERE run_id = 2 ORDER BY run_id + 0 DESC, epoch + 0 DESC LIMIT 10", false),
+                new Shape("mixed_order_limit", "SELECT epoch, weight FROM gradients WHERE run_id = 2 ORDER BY run_id DESC, epoch, weight LIMIT 5",
+                        "SELECT epoch, weight FROM gradients WHERE run_id = 2 ORDER BY run_id + 0 DESC, epoch + 0, weight LIMIT 5", false),
+                new Shape("in_list_between", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2) AND epoch BETWEEN 10 AND 19",
+                        "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (1, 2) AND epoch + 0 BETWEEN 10 AND 19", false),
+                new Shape("or_of_ranges", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND (epoch < 5 OR epoch > 35)",
+                        "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND (epoch + 0 < 5 OR epoch + 0 > 35)", false),
+                new Shape("not_equal", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND epoch <> 5",
+                        "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND epoch + 0 <> 5", false),
+                new Shape("not_range", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND NOT (epoch >= 3)",
+                        "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 AND NOT (epoch + 0 >= 3)", false),
+                new Shape("empty_range", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch > 30 AND epoch < 20",
+                        "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch + 0 > 30 AND epoch + 0 < 20", false),
+                new Shape("layer_is_null", "SELECT COUNT(*) FROM forward_values WHERE run_id = 2 AND layer = 0 AND net_input IS NULL",
+                        "SELECT COUNT(*) FROM forward_values WHERE run_id = 2 AND layer + 0 = 0 AND net_input IS NULL", false),
+                new Shape("epoch_from_scalar_subquery", "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch = (SELECT MAX(epoch) FROM epoch_losses WHERE run_id = 2)",
+                        "SELECT COUNT(*) FROM gradients WHERE run_id = 2 AND epoch + 0 = (SELECT MAX(epoch) FROM epoch_losses WHERE run_id = 2)", false),
+                new Shape("correlated_from_runs", "SELECT r.name, (SELECT MAX(ABS(g.gradient)) FROM gradients g WHERE g.run_id = r.run_id AND g.epoch = 0) FROM runs r",
+                        "SELECT r.name, (SELECT MAX(ABS(g.gradient)) FROM gradients g WHERE g.run_id = r.run_id AND g.epoch + 0 = 0) FROM runs r", false),
                 new Shape("epochs_from_another_view", "SELECT COUNT(*), MAX(ABS(g.gradient)) FROM epoch_losses l JOIN gradients g ON g.run_id = l.run_id AND g.epoch = l.epoch"
-                        + " WHERE l.run_id = 2 AND l.epoch >= 35", full2),
+                        + " WHERE l.run_id = 2 AND l.epoch >= 35", GRADIENTS_2, false),
                 new Shape("views_joined_by_weight", "SELECT COUNT(*), MAX(u.after - g.gradient) FROM gradients g JOIN weight_updates u ON u.run_id = g.run_id"
-                        + " AND u.epoch = g.epoch AND u.weight = g.weight WHERE g.run_id = 2 AND g.epoch = 7", full2),
-                new Shape("one_weight_window", "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight = 'w1000'", full2),
-                new Shape("one_weight_two_views", "SELECT u.epoch, u.after, g.gradient FROM weight_updates u JOIN gradients g ON g.run_id = u.run_id AND g.epoch = u.epoch"
-                        + " AND g.weight = u.weight WHERE u.run_id = 2 AND u.weight = 'b500' ORDER BY u.epoch DESC", updates2),
+                        + " AND u.epoch = g.epoch AND u.weight = g.weight WHERE g.run_id = 2 AND g.epoch = 7", GRADIENTS_2, false),
+                new Shape("one_weight_window", "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight = 'w1000'",
+                        "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight || '' = 'w1000'", false),
+                new Shape("one_bias_two_views", "SELECT u.epoch, u.after, g.gradient FROM weight_updates u JOIN gradients g ON g.run_id = u.run_id AND g.epoch = u.epoch"
+                        + " AND g.weight = u.weight WHERE u.run_id = 2 AND u.weight = 'b500' ORDER BY u.epoch DESC", updates2, false),
                 new Shape("union", "SELECT epoch FROM gradients WHERE run_id = 2 AND epoch < 2 AND weight = 'w7' UNION SELECT epoch FROM gradients WHERE run_id = 2"
-                        + " AND epoch > 37 AND weight = 'w7' ORDER BY 1 DESC", full2),
-                new Shape("group_by_epoch", "SELECT epoch, MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 GROUP BY epoch ORDER BY epoch DESC", full2),
-                new Shape("subquery_on_name", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')", full2),
-                new Shape("join_on_name", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'", full2));
+                        + " AND epoch > 37 AND weight = 'w7' ORDER BY 1 DESC", GRADIENTS_2, false),
+                new Shape("group_by_run_and_epoch", "SELECT run_id, epoch, MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 GROUP BY run_id, epoch",
+                        "SELECT run_id, epoch, MAX(ABS(gradient)) FROM gradients WHERE run_id = 2 GROUP BY run_id + 0, epoch + 0", false),
+                new Shape("run_from_scalar_subquery", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')",
+                        GRADIENTS_2, true),
+                new Shape("runs_from_in_subquery", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients WHERE run_id IN (SELECT run_id FROM runs WHERE layers = '64-256-256-10')",
+                        GRADIENTS_2, true),
+                new Shape("run_from_join_on_name", "SELECT COUNT(*), MAX(ABS(gradient)) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'",
+                        GRADIENTS_2, true));
+    }
+
+    private void shapes(RunStore store) {
         int reps = quick ? 3 : 5;
         Map<String, Double> fullScans = new LinkedHashMap<>();
         double worst = 0;
+        double worstByName = 0;
         String worstShape = null;
-        for (Shape shape : shapes) {
+        for (Shape shape : allShapes()) {
             double full = fullScans.computeIfAbsent(shape.fullScan, sql -> medianSeconds(store, sql, reps));
             double ratio = medianSeconds(store, shape.sql, reps) / full;
             figures.figure("sql.shape." + shape.name + "_over_full_scan", ratio, "x", null, 0);
-            if (ratio > worst) {
+            if (shape.byName) {
+                worstByName = Math.max(worstByName, ratio);
+            } else if (ratio > worst) {
                 worst = ratio;
                 worstShape = shape.name;
             }
         }
-        System.out.println("# worst shape: " + worstShape);
+        System.out.println("# slowest shape against reading its runs whole: " + worstShape);
         // A shape that reads what the full scan reads measures about 1; a tenth more is this machine's noise.
         figures.figure("sql.shapes.worst_over_full_scan", worst, "x", "<=", 1.1);
+        figures.figure("sql.shapes.worst_run_named_by_subquery_or_join_over_full_scan", worstByName, "x", "<=", 1.2);
     }
 
     private static double medianSeconds(RunStore store, String sql, int reps) {

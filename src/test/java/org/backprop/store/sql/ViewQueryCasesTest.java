@@ -69,6 +69,8 @@ class ViewQueryCasesTest {
                 c("SELECT run_id, epoch FROM epoch_losses WHERE run_id IN (2, 1) AND epoch IN (0, 99) ORDER BY run_id DESC, epoch DESC",
                         r(2L, 99), r(2L, 0), r(1L, 99), r(1L, 0)),
                 c("SELECT COUNT(*) FROM epoch_losses WHERE run_id = 1 OR run_id = 2", r(20100L)),
+                c("SELECT run_id, epoch FROM epoch_losses WHERE run_id IN (1, 2) ORDER BY run_id DESC, epoch OFFSET 1 ROWS FETCH NEXT 2 ROWS ONLY",
+                        r(2L, 1), r(2L, 2)),
                 c("SELECT weight, gradient FROM gradients WHERE run_id = 1 AND epoch = 0 AND weight IN ('w5', 'w1') ORDER BY weight DESC",
                         r("w5", 0.01288081863162825), r("w1", 3.169933959102902E-4)),
                 // IS NULL and empty ranges.
