@@ -1,6 +1,5 @@
 package org.backprop.store.sql;
 
-import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
@@ -23,14 +22,19 @@ import org.h2.table.Table;
  * </ul>
  */
 final class DataVersion {
-    /** The session executing on this thread, as last seen by a derived table it touched. */
-    private static final ThreadLocal<WeakReference<SessionLocal>> EXECUTING = new ThreadLocal<>();
+    /** A session and the thread it was last seen executing a statement on. */
+    private record Executing(Thread thread, SessionLocal session) {
+    }
 
     private final Database database;
     private final String[] sourceNames;
     private volatile Table[] sources;
     private volatile long bumped;
     private volatile SessionLocal[] watched = new SessionLocal[0];
+    // A field rather than a thread-local: H2 asks for the version once per row of a query with a subquery, and a
+    // thread-local lookup was a tenth of such a query. Sessions on other threads overwrite it; then current() sees a
+    // thread that is not its own and answers as if it knew of no statement, which is never wrong, only less reused.
+    private volatile Executing executing;
 
     DataVersion(Database database, String... sourceNames) {
         this.database = database;
@@ -38,10 +42,11 @@ final class DataVersion {
     }
 
     /** Notes that {@code session} is executing a statement on this thread (called as the statement reads the table). */
-    static void executing(SessionLocal session) {
-        WeakReference<SessionLocal> seen = EXECUTING.get();
-        if (seen == null || seen.get() != session) {
-            EXECUTING.set(new WeakReference<>(session));
+    void executing(SessionLocal session) {
+        Executing seen = executing;
+        Thread thread = Thread.currentThread();
+        if (seen == null || seen.session != session || seen.thread != thread) {
+            executing = new Executing(thread, session);
         }
     }
 
@@ -105,8 +110,8 @@ final class DataVersion {
         for (Table t : sources()) {
             last = Math.max(last, t.getMaxDataModificationId());
         }
-        WeakReference<SessionLocal> seen = EXECUTING.get();
-        SessionLocal session = seen == null ? null : seen.get();
+        Executing seen = executing;
+        SessionLocal session = seen == null || seen.thread != Thread.currentThread() ? null : seen.session;
         if (session != null && !session.isClosed() && session.isLockedByCurrentThread()) {
             // Changes committed since this statement began are not visible to it (see above).
             last = Math.min(last, session.getStatementModificationDataId());

@@ -42,7 +42,7 @@ final class DerivedIndex extends Index {
 
     @Override
     public Cursor find(SessionLocal session, SearchRow first, SearchRow last, boolean reverse) {
-        DataVersion.executing(session);
+        table.version().executing(session);
         // H2 hands a reverse scan its upper bound first (IndexCursor swaps start and end, as MVStore's indexes expect).
         return use == Use.SCAN ? table.find(session, this, null, null, reverse)
                 : reverse ? table.find(session, this, last, first, true) : table.find(session, this, first, last, false);

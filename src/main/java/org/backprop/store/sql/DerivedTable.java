@@ -68,13 +68,13 @@ abstract class DerivedTable extends TableBase {
     @Override
     public final void fire(SessionLocal session, int type, boolean beforeAction) {
         // H2 fires SELECT before it decides whether a cached result of a query on this table may be reused.
-        DataVersion.executing(session);
+        version().executing(session);
         super.fire(session, type, beforeAction);
     }
 
     @Override
     public final boolean lock(SessionLocal session, int lockType) {
-        DataVersion.executing(session);
+        version().executing(session);
         return false;
     }
 
