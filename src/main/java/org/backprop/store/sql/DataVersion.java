@@ -104,6 +104,17 @@ final class DataVersion {
         }
     }
 
+    /** The last change to the event tables (or bump), as any statement sees it. */
+    long unadjusted() {
+        noticeClosedSessions();
+        long last = 0;
+        for (Table t : sources()) {
+            last = Math.max(last, t.getMaxDataModificationId());
+        }
+        return Math.max(last, bumped);
+    }
+
+    /** The version H2 compares with the start of a statement that reused a result (see above). */
     long current() {
         noticeClosedSessions();
         long last = 0;

@@ -1,6 +1,8 @@
 package org.backprop.store.sql;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.backprop.store.sql.ViewBounds.Range;
 import org.h2.command.ddl.CreateTableData;
 import org.h2.engine.SessionLocal;
@@ -115,14 +117,95 @@ final class RunsTable extends DerivedTable {
         @Override public boolean previous() { throw DbException.getUnsupportedException("stepping back in runs; scan in reverse instead"); }
     }
 
-    /** A row of runs; the terminal event, the last stored row and the writer are looked up only when asked for. */
+    /**
+     * What a row of runs adds to the start event: the terminal event's status, reason, time and failed epoch (or
+     * running or interrupted), the epochs recorded, and the writer's session that made it running.
+     */
+    private record Progress(Value status, Value reason, Value endedAt, Value failedEpoch, int epochsRecorded, SessionLocal writer) {
+    }
+
+    /** The progress of runs as of one data version; a new version starts an empty one. */
+    private record Known(long version, Map<Long, Progress> runs) {
+    }
+
+    private volatile Known known = new Known(-1, Map.of());
+
+    /**
+     * A run's progress, looked up once per data version and kept while a writer it names is connected: a correlated
+     * subquery on runs (EXISTS ... WHERE r.run_id = t.run_id) asks for it once per row of the outer query.
+     */
+    private Progress progress(Tables t, long runId) {
+        long version = version().unadjusted();
+        Known k = known;
+        if (k.version() != version) {
+            k = new Known(version, new ConcurrentHashMap<>());
+            known = k;
+        }
+        Progress p = k.runs().get(runId);
+        if (p != null && (p.writer() == null || !p.writer().isClosed())) {
+            return p;
+        }
+        p = lookUp(t, runId);
+        // A session with changes of its own not yet committed sees them; no other may be told of them.
+        if (!t.session.hasPendingTransaction()) {
+            k.runs().put(runId, p);
+        }
+        return p;
+    }
+
+    private Progress lookUp(Tables t, long runId) {
+        Row ended = EventTables.rowOfRun(t.session, t.ended, runId);
+        int epochs = epochsRecorded(t, runId);
+        if (ended != null) {
+            Value status = ended.getValue(EventTables.column(t.ended, "STATUS"));
+            Value failed = "failed".equals(status.getString()) ? ended.getValue(EventTables.column(t.ended, "EPOCH")) : ValueNull.INSTANCE;
+            return new Progress(status, ended.getValue(EventTables.column(t.ended, "REASON")), ended.getValue(EventTables.column(t.ended, "ENDED_AT")),
+                    failed, epochs, null);
+        }
+        SessionLocal writer = liveWriter(t, runId);
+        return new Progress(ValueVarchar.get(writer != null ? "running" : "interrupted"), ValueNull.INSTANCE, ValueNull.INSTANCE, ValueNull.INSTANCE,
+                epochs, writer);
+    }
+
+    /** The open session of a writer that registered for the run, or null; the answer holds until that session closes. */
+    private SessionLocal liveWriter(Tables t, long runId) {
+        Row writer = EventTables.rowOfRun(t.session, t.writers, runId);
+        if (writer == null) {
+            return null;
+        }
+        SessionLocal open = WriterSessions.openSession(t.session.getDatabase(), writer.getValue(EventTables.column(t.writers, "SESSION_ID")).getInt(),
+                writer.getValue(EventTables.column(t.writers, "SESSION_START")));
+        if (open != null) {
+            version().dependsOnOpen(open);
+        }
+        return open;
+    }
+
+    /** One past the last epoch of the run's last stored row (the one that starts last), 0 when none is stored. */
+    private static int epochsRecorded(Tables t, long runId) {
+        Index byFirst = EventTables.index(t.blocks, "RUN_ID", "FIRST_EPOCH");
+        Index byLast = EventTables.index(t.blocks, "RUN_ID", "LAST_EPOCH");
+        int[] runColumn = {EventTables.column(t.blocks, "RUN_ID")};
+        SearchRow run = EventTables.searchRow(t.blocks, runColumn, ValueBigint.get(runId));
+        Cursor first = byFirst.find(t.session, run, run, true);
+        if (!first.next()) {
+            return 0;
+        }
+        Cursor last = byLast.find(t.session, run, run, true);
+        int lastColumn = EventTables.column(t.blocks, "LAST_EPOCH");
+        // In a whole store the row that starts last also ends last, and the index on last_epoch says where.
+        if (last.next() && last.getSearchRow().getKey() == first.getSearchRow().getKey()) {
+            return last.getSearchRow().getValue(lastColumn).getInt() + 1;
+        }
+        return first.get().getValue(lastColumn).getInt() + 1;
+    }
+
+    /** A row of runs: its start event's columns as stored, the rest looked up only when asked for. */
     private final class RunsRow extends DerivedRow {
         private final Tables t;
         private final Row started;
         private final long runId;
-        private Row ended;
-        private boolean endedRead;
-        private Value status;
+        private Progress progress;
 
         RunsRow(Tables t, Row started) {
             this.t = t;
@@ -140,67 +223,17 @@ final class RunsTable extends DerivedTable {
             if (column < FROM_STARTED.length && column != STATUS) {
                 return started.getValue(t.startedColumns[column]);
             }
+            if (progress == null) {
+                progress = progress(t, runId);
+            }
             return switch (column) {
-                case STATUS -> status();
-                case EPOCHS_RECORDED -> ValueInteger.get(epochsRecorded());
-                case REASON -> ended() == null ? ValueNull.INSTANCE : ended.getValue(EventTables.column(t.ended, "REASON"));
-                case ENDED_AT -> ended() == null ? ValueNull.INSTANCE : ended.getValue(EventTables.column(t.ended, "ENDED_AT"));
-                case FAILED_EPOCH -> "failed".equals(status().getString()) ? ended.getValue(EventTables.column(t.ended, "EPOCH")) : ValueNull.INSTANCE;
+                case STATUS -> progress.status();
+                case EPOCHS_RECORDED -> ValueInteger.get(progress.epochsRecorded());
+                case REASON -> progress.reason();
+                case ENDED_AT -> progress.endedAt();
+                case FAILED_EPOCH -> progress.failedEpoch();
                 default -> throw new IllegalArgumentException("column " + column);
             };
-        }
-
-        private Row ended() {
-            if (!endedRead) {
-                ended = EventTables.rowOfRun(t.session, t.ended, runId);
-                endedRead = true;
-            }
-            return ended;
-        }
-
-        private Value status() {
-            if (status == null) {
-                if (ended() != null) {
-                    status = ended.getValue(EventTables.column(t.ended, "STATUS"));
-                } else {
-                    status = ValueVarchar.get(liveWriter() ? "running" : "interrupted");
-                }
-            }
-            return status;
-        }
-
-        /** Whether a writer that registered for the run is still connected; the answer holds until its session closes. */
-        private boolean liveWriter() {
-            Row writer = EventTables.rowOfRun(t.session, t.writers, runId);
-            if (writer == null) {
-                return false;
-            }
-            SessionLocal open = WriterSessions.openSession(t.session.getDatabase(),
-                    writer.getValue(EventTables.column(t.writers, "SESSION_ID")).getInt(),
-                    writer.getValue(EventTables.column(t.writers, "SESSION_START")));
-            if (open != null) {
-                version().dependsOnOpen(open);
-            }
-            return open != null;
-        }
-
-        /** One past the last epoch of the run's last stored row (the one that starts last), 0 when none is stored. */
-        private int epochsRecorded() {
-            Index byFirst = EventTables.index(t.blocks, "RUN_ID", "FIRST_EPOCH");
-            Index byLast = EventTables.index(t.blocks, "RUN_ID", "LAST_EPOCH");
-            int[] runColumn = {EventTables.column(t.blocks, "RUN_ID")};
-            SearchRow run = EventTables.searchRow(t.blocks, runColumn, ValueBigint.get(runId));
-            Cursor first = byFirst.find(t.session, run, run, true);
-            if (!first.next()) {
-                return 0;
-            }
-            Cursor last = byLast.find(t.session, run, run, true);
-            int lastColumn = EventTables.column(t.blocks, "LAST_EPOCH");
-            // In a whole store the row that starts last also ends last, and the index on last_epoch says where.
-            if (last.next() && last.getSearchRow().getKey() == first.getSearchRow().getKey()) {
-                return last.getSearchRow().getValue(lastColumn).getInt() + 1;
-            }
-            return first.get().getValue(lastColumn).getInt() + 1;
         }
     }
 }
