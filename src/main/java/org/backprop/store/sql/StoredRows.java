@@ -34,10 +34,14 @@ final class StoredRows {
     private final int[] runAndLast;
     private final int lastColumn;
     private final int payloadColumn;
+    private final long version;
     private Table parts;
     private Index partKey;
     private int[] partColumns;
     private int partPayloadColumn;
+    // The row last handed out, with what was read of it: a join looks the same epoch up once for every row of the
+    // other side, and each lookup would read the same head and parts again.
+    private StoredRow last;
 
     StoredRows(SessionLocal session, long runId, int epochBytes) {
         this.session = session;
@@ -50,6 +54,17 @@ final class StoredRows {
         this.lastColumn = EventTables.column(blocks, "LAST_EPOCH");
         this.runAndLast = new int[] {runAndFirst[0], lastColumn};
         this.payloadColumn = EventTables.column(blocks, "PAYLOAD");
+        this.version = storedVersion();
+    }
+
+    private long storedVersion() {
+        Table p = EventTables.table(session, EventTables.EPOCH_PARTS);
+        return Math.max(blocks.getMaxDataModificationId(), p.getMaxDataModificationId());
+    }
+
+    /** Whether this reader may serve another walk of the same run in {@code s}: same session, no stored row changed. */
+    boolean reusableFor(SessionLocal s, long run) {
+        return s == session && run == runId && blocks.isValid() && !s.isClosed() && storedVersion() == version;
     }
 
     /**
@@ -123,7 +138,7 @@ final class StoredRows {
                 return row;
             }
             if (lastsAgree && lasts != null && lasts.next() && lasts.getSearchRow().getKey() == entry.getKey()) {
-                return new StoredRow(first, lasts.getSearchRow().getValue(lastColumn).getInt(), entry.getKey(), null);
+                return known(first, lasts.getSearchRow().getValue(lastColumn).getInt(), entry.getKey(), null);
             }
             lastsAgree = false;
             return load(entry.getKey());
@@ -147,8 +162,19 @@ final class StoredRows {
     }
 
     private StoredRow load(long key) {
+        if (last != null && last.key == key) {
+            return last;
+        }
         Row base = blocks.getRow(session, key);
-        return new StoredRow(base.getValue(runAndFirst[1]).getInt(), base.getValue(lastColumn).getInt(), key, base);
+        return known(base.getValue(runAndFirst[1]).getInt(), base.getValue(lastColumn).getInt(), key, base);
+    }
+
+    /** The row with this key: the one last handed out if it is that one (its bytes already read), else a new one. */
+    private StoredRow known(int first, int lastEpoch, long key, Row base) {
+        if (last == null || last.key != key) {
+            last = new StoredRow(first, lastEpoch, key, base);
+        }
+        return last;
     }
 
     /**

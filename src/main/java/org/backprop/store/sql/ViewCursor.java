@@ -20,9 +20,13 @@ import org.h2.value.ValueInteger;
  * that hold a value some row was asked for.
  */
 final class ViewCursor implements Cursor {
-    /** Where a cursor gets the layout of a run from its start event (a view table keeps them). */
+    /** Where a cursor gets the layout of a run from its start event, and a reader of its stored rows (a view table keeps them). */
     interface Layouts {
         RunLayout layout(Table runStarted, Row started);
+
+        default StoredRows storedRows(SessionLocal session, RunLayout layout) {
+            return new StoredRows(session, layout.id, layout.epochBytes());
+        }
     }
 
     private final Layouts layouts;
@@ -119,7 +123,7 @@ final class ViewCursor implements Cursor {
             if (selection.isEmpty()) {
                 continue;
             }
-            walk = new StoredRows(session, layout.id, layout.epochBytes()).walk(epochFrom, epochTo, reverse);
+            walk = layouts.storedRows(session, layout).walk(epochFrom, epochTo, reverse);
             return true;
         }
         return false;

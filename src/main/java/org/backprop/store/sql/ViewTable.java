@@ -54,8 +54,29 @@ final class ViewTable extends DerivedTable {
 
     @Override
     Cursor find(SessionLocal session, DerivedIndex index, SearchRow lower, SearchRow upper, boolean reverse) {
-        return new ViewCursor(kind, this::layout, session, lower, upper, reverse);
+        return new ViewCursor(kind, readers, session, lower, upper, reverse);
     }
+
+    private final ViewCursor.Layouts readers = new ViewCursor.Layouts() {
+        @Override
+        public RunLayout layout(Table runStarted, Row started) {
+            return ViewTable.this.layout(runStarted, started);
+        }
+
+        @Override
+        public StoredRows storedRows(SessionLocal session, RunLayout layout) {
+            // A join looks the view up once per row of its other side, mostly in the same run and epoch: the reader
+            // of the last run looked up keeps the stored row it last read.
+            StoredRows last = lastStoredRows;
+            if (last != null && last.reusableFor(session, layout.id)) {
+                return last;
+            }
+            StoredRows rows = new StoredRows(session, layout.id, layout.epochBytes());
+            lastStoredRows = rows;
+            return rows;
+        }
+    };
+    private volatile StoredRows lastStoredRows;
 
     @Override
     double cost(SessionLocal session, DerivedIndex index, int[] masks, SortOrder sortOrder, TableFilter filter) {
