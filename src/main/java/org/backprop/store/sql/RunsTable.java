@@ -61,13 +61,17 @@ final class RunsTable extends DerivedTable {
     @Override
     double cost(SessionLocal session, DerivedIndex index, int[] masks, SortOrder sortOrder, TableFilter filter) {
         double rows = Math.max(1, EventTables.table(session, EventTables.RUN_STARTED).getRowCountApproximation(session));
-        if (masks != null && (masks[0] & IndexCondition.EQUALITY) == IndexCondition.EQUALITY) {
-            rows = 1;
-        } else if (masks != null && masks[0] != 0) {
-            rows = Math.max(1, rows / 3);
+        double cost;
+        if (index.use() == DerivedIndex.Use.SCAN) {
+            // Dearer than the index with a condition on run_id: see ViewCosts.
+            cost = 3 + rows;
+        } else if (masks == null || masks[0] == 0) {
+            cost = 4 + rows;
+        } else {
+            cost = 2 + ((masks[0] & IndexCondition.EQUALITY) == IndexCondition.EQUALITY ? 1 : Math.max(1, rows / 3));
         }
         boolean sorted = sortOrder == null || (index.use() == DerivedIndex.Use.SORTED && sortOrder.getColumn(0, filter) == getColumn(0));
-        return 2 + rows + (sorted ? 0 : 10 + rows / 10);
+        return cost + (sorted ? 0 : 10 + rows / 10);
     }
 
     @Override

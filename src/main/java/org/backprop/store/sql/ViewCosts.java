@@ -43,8 +43,13 @@ final class ViewCosts {
     double cost(SessionLocal session, DerivedIndex index, int[] masks, SortOrder sortOrder, TableFilter filter) {
         Statistics s = statistics(session);
         double rows = Math.max(1, s.rows());
+        boolean bounded = false;
         if (masks != null) {
-            rows *= fraction(masks[0], Math.max(1, s.runs()));
+            for (Column c : index.getColumns()) {
+                bounded |= masks[c.getColumnId()] != 0;
+            }
+            // At most half the rows even in a store of one run, so that a join still reads runs first.
+            rows *= fraction(masks[0], Math.max(2, s.runs()));
             rows *= fraction(masks[1], s.epochsPerRun());
             if (index.use() == DerivedIndex.Use.BOUNDS) {
                 for (int column : table.kind().keyColumns) {
@@ -56,7 +61,14 @@ final class ViewCosts {
             rows = Math.max(rows, 1);
         }
         double cost = LOOKUP + rows;
-        if (index.use() == DerivedIndex.Use.BOUNDS) {
+        if (index.use() == DerivedIndex.Use.SCAN) {
+            // An index with a condition must win a tie: H2 drops the conditions of a plan that scans, and then may
+            // still swap the sorted index in to serve an ORDER BY, which would read every run without bounds.
+            cost += 1;
+        } else if (!bounded) {
+            // With no condition to pass it, an index reads what the scan reads.
+            cost += 2;
+        } else if (index.use() == DerivedIndex.Use.BOUNDS) {
             // With no bounds on the key columns it reads what the sorted index reads: let that one win, it sorts too.
             cost += 1;
         }

@@ -95,6 +95,21 @@ class ViewExplainTest {
     }
 
     @Test
+    void inAStoreOfOneRunTheBoundsStillReachTheIndexThatServesTheOrder(@TempDir Path one) {
+        // With one run, an equality on run_id selects every row: were the scan priced as low as the index, H2 would
+        // drop the bounds with the scan's plan and then swap the sorted index in for the ORDER BY, reading unbounded.
+        try (RunStore single = org.backprop.store.RunStore.open(org.backprop.store.StoreLocation.of(one.resolve("one").toString()))) {
+            new org.backprop.training.Trainer(single).train(org.backprop.model.RunConfig.seed(), org.backprop.training.TrainingProgress.NONE);
+            String plan = ((String) single.query("EXPLAIN ANALYZE SELECT epoch FROM epoch_losses WHERE run_id = 1 ORDER BY run_id DESC, epoch DESC LIMIT 3")
+                    .rows().get(0).get(0)).replaceAll("\\s+", " ");
+            assertTrue(plan.contains("/* PUBLIC.EPOCH_LOSSES_BY_RUN_AND_EPOCH: RUN_ID = CAST(1 AS BIGINT) */ /* scanCount: 3 */"), plan);
+            String join = ((String) single.query("EXPLAIN SELECT g.gradient FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'seed'"
+                    + " AND g.weight = 'w5'").rows().get(0).get(0)).replaceAll("\\s+", " ");
+            assertTrue(join.contains("FROM \"PUBLIC\".\"RUNS\" \"R\""), "runs outside: " + join);
+        }
+    }
+
+    @Test
     void aQueryWithNoConditionTheIndexCanUseSaysItScansTheTable() {
         assertPlan("SELECT COUNT(*) FROM epoch_losses WHERE total_error < 0.01", "/* PUBLIC.EPOCH_LOSSES.tableScan */");
     }
