@@ -6,7 +6,6 @@ import org.h2.index.Index;
 import org.h2.message.DbException;
 import org.h2.result.Row;
 import org.h2.result.SearchRow;
-import org.h2.table.Column;
 import org.h2.table.IndexColumn;
 import org.h2.table.Table;
 import org.h2.value.Value;
@@ -33,11 +32,6 @@ final class EventTables {
             throw DbException.getInternalError("the store has no table " + name);
         }
         return t;
-    }
-
-    /** The table if the store has it (run_writers came with schema 7), else null. */
-    static Table optionalTable(SessionLocal session, String name) {
-        return session.getDatabase().getMainSchema().findTableOrView(session, name);
     }
 
     /** The index whose columns are exactly these, in this order (the primary keys and unique indexes of the migrations). */
@@ -77,9 +71,5 @@ final class EventTables {
         SearchRow key = searchRow(table, new int[] {column(table, "RUN_ID")}, ValueBigint.get(runId));
         Cursor c = byRun.find(session, key, key, false);
         return c.next() ? c.get() : null;
-    }
-
-    static Column runIdColumn(Table table) {
-        return table.getColumn("RUN_ID");
     }
 }

@@ -40,15 +40,6 @@ final class KeySelection {
         return count == 0;
     }
 
-    /** Rows selected per epoch. */
-    long size() {
-        long n = 0;
-        for (int i = 0; i < count; i++) {
-            n += ends[i] - starts[i];
-        }
-        return n;
-    }
-
     /** Collects runs in ascending order, joining runs that touch. */
     static final class Builder {
         private int[] starts = new int[4];

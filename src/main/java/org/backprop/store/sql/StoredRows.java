@@ -202,7 +202,7 @@ final class StoredRows {
             if (offset < StoredEpochs.PART_BYTES) {
                 byte[] h = head();
                 if (offset + Double.BYTES > h.length) {
-                    throw missing(epoch, h.length);
+                    throw missing(epoch, "its row holds " + h.length + " of " + (long) (last - first + 1) * epochBytes + " bytes");
                 }
                 return (double) DOUBLES.get(h, (int) offset);
             }
@@ -210,7 +210,7 @@ final class StoredRows {
             byte[] p = part(part, epoch);
             int at = (int) (offset % StoredEpochs.PART_BYTES);
             if (at + Double.BYTES > p.length) {
-                throw missing(epoch, offset);
+                throw missing(epoch, "part " + part + " of its row is " + p.length + " bytes long");
             }
             return (double) DOUBLES.get(p, at);
         }
@@ -231,7 +231,7 @@ final class StoredRows {
                 partBytes = new byte[(int) ((rowBytes + StoredEpochs.PART_BYTES - 1) / StoredEpochs.PART_BYTES)][];
             }
             if (part >= partBytes.length) {
-                throw missing(epoch, (long) part * StoredEpochs.PART_BYTES);
+                throw missing(epoch, "its row has no part " + part);
             }
             if (partBytes[part] == null) {
                 partBytes[part] = readPart(part, epoch);
@@ -249,15 +249,14 @@ final class StoredRows {
             SearchRow key = EventTables.searchRow(parts, partColumns, ValueBigint.get(runId), ValueInteger.get(first), ValueInteger.get(part));
             Cursor c = partKey.find(session, key, key, false);
             if (!c.next()) {
-                throw missing(epoch, (long) part * StoredEpochs.PART_BYTES);
+                throw missing(epoch, "part " + part + " of its row is not in epoch_parts");
             }
             Value payload = c.get().getValue(partPayloadColumn);
             return payload.getBytesNoCopy();
         }
 
-        private DbException missing(int epoch, long found) {
-            return DbException.get(org.h2.api.ErrorCode.GENERAL_ERROR_1, "run " + runId + " epoch " + epoch
-                    + " is missing stored bytes (its row holds " + found + " of " + (long) (last - first + 1) * epochBytes
+        private DbException missing(int epoch, String what) {
+            return DbException.get(org.h2.api.ErrorCode.GENERAL_ERROR_1, "run " + runId + " epoch " + epoch + " is missing stored bytes (" + what
                     + "): the store was changed behind the application's back ('backprop verify " + runId + "' says what differs)");
         }
     }
