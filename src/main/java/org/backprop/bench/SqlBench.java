@@ -122,7 +122,7 @@ final class SqlBench {
                 new Shape("views_joined_by_weight", "SELECT COUNT(*), MAX(u.after - g.gradient) FROM gradients g JOIN weight_updates u ON u.run_id = g.run_id"
                         + " AND u.epoch = g.epoch AND u.weight = g.weight WHERE g.run_id = 2 AND g.epoch = 7", GRADIENTS_2, false),
                 new Shape("one_weight_window", "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight = 'w1000'",
-                        "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND weight || '' = 'w1000'", false),
+                        "SELECT epoch, gradient - LAG(gradient) OVER (ORDER BY epoch) FROM gradients WHERE run_id = 2 AND SUBSTRING(weight, 1) = 'w1000'", false),
                 new Shape("one_bias_two_views", "SELECT u.epoch, u.after, g.gradient FROM weight_updates u JOIN gradients g ON g.run_id = u.run_id AND g.epoch = u.epoch"
                         + " AND g.weight = u.weight WHERE u.run_id = 2 AND u.weight = 'b500' ORDER BY u.epoch DESC", updates2, false),
                 new Shape("union", "SELECT epoch FROM gradients WHERE run_id = 2 AND epoch < 2 AND weight = 'w7' UNION SELECT epoch FROM gradients WHERE run_id = 2"
