@@ -10,8 +10,10 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.backprop.model.Network;
-import org.backprop.store.QueryResult;
-import org.backprop.store.RunStore;
+import org.backprop.events.QueryResult;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
+import org.backprop.store.Stores;
 import org.backprop.store.StoreLocation;
 
 /**
@@ -67,7 +69,7 @@ public final class Bench {
         figure("long.epochs_per_second", longEpochs / longSeconds, "epochs/s", ">=", 250_000);
         figure("long.store_bytes_per_epoch", (double) Files.size(Path.of(longStore + ".mv.db")) / longEpochs, "bytes", null, 0);
 
-        try (RunStore store = RunStore.open(StoreLocation.of(longStore.toString()))) {
+        try (EventStore store = Stores.open(StoreLocation.of(longStore.toString()), StoreAccess.CREATE)) {
             figure("state.long.median", stateMedianMillis(store, longEpochs, quick ? 300 : 1000), "ms", "<", 0.2);
             figure("sql.long.epoch_sheet_100_rows.median", medianMillis(quick ? 5 : 20, () -> {
                 QueryResult r = store.query("SELECT * FROM epoch_sheet WHERE run_id = 1 AND epoch BETWEEN "
@@ -75,7 +77,10 @@ public final class Bench {
                 check(r.rows().size() == 100, "the epoch_sheet range returned " + r.rows().size() + " rows");
             }), "ms", "<", 20);
         }
-        try (RunStore store = RunStore.open(StoreLocation.of(wideStore.toString()))) {
+        // The web page over the long run, and over a store of many runs.
+        new UiBench(dir, launcher, quick, this::figure).run(longStore, longEpochs);
+
+        try (EventStore store = Stores.open(StoreLocation.of(wideStore.toString()), StoreAccess.CREATE)) {
             figure("state.wide.median", stateMedianMillis(store, wideEpochs, quick ? 50 : 200), "ms", "<", 2);
             long weights = wide.weightCount() + wide.biasCount();
             // Medians of three after a first run, as for the lookups: the query's speed, not the JIT's.
@@ -102,10 +107,12 @@ public final class Bench {
         figure("startup.train", train, "s", null, 0);
         figure("startup.java_version", version, "s", null, 0);
         figure("startup.train_minus_java_version", train - version, "s", "<=", 0.45);
-        try (RunStore store = RunStore.open(StoreLocation.of(startStore.toString()))) {
+        try (EventStore store = Stores.open(StoreLocation.of(startStore.toString()), StoreAccess.CREATE)) {
             // The same lookup on a 100-epoch run: state costs the same whatever the run's length.
             figure("state.seed_100_epochs.median", stateMedianMillis(store, 100, quick ? 300 : 1000), "ms", null, 0);
         }
+
+        AuditBenchmark.run(dir, quick, this::figure, this::timeProcess);
 
         if (quick) {
             System.out.println("# quick: smaller workloads, so whole-process figures carry more start-up; the targets are for the full run");
@@ -133,7 +140,7 @@ public final class Bench {
                  "learningRate": 0.01, "epochs": %d}""".formatted(inputs, epochs);
     }
 
-    private double stateMedianMillis(RunStore store, int epochs, int lookups) {
+    private double stateMedianMillis(EventStore store, int epochs, int lookups) {
         SplittableRandom random = new SplittableRandom(7);
         // Warm-up, so the median is the lookup's and not the JIT's.
         for (int i = 0; i < 200; i++) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.backprop.store.QueryResult;
-import org.backprop.store.RunStore;
+import org.backprop.events.QueryResult;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 
 /**
@@ -46,7 +46,7 @@ final class SqlBench {
         launcher.seconds(List.of("train", "-q", "--db", store.toString()));
         launcher.seconds(List.of("train", "--config", config.toString(), "-q", "--db", store.toString()));
         wholeProcess(store);
-        try (RunStore s = RunStore.open(StoreLocation.of(store.toString()))) {
+        try (H2EventStore s = H2EventStore.open(StoreLocation.of(store.toString()))) {
             shapes(s);
         }
     }
@@ -137,7 +137,7 @@ final class SqlBench {
                         GRADIENTS_2, true));
     }
 
-    private void shapes(RunStore store) {
+    private void shapes(H2EventStore store) {
         int reps = quick ? 3 : 5;
         Map<String, Double> fullScans = new LinkedHashMap<>();
         double worst = 0;
@@ -160,7 +160,7 @@ final class SqlBench {
         figures.figure("sql.shapes.worst_run_named_by_subquery_or_join_over_full_scan", worstByName, "x", "<=", 1.2);
     }
 
-    private static double medianSeconds(RunStore store, String sql, int reps) {
+    private static double medianSeconds(H2EventStore store, String sql, int reps) {
         // Each query opens its own connection, so H2 computes it again instead of handing back a cached result.
         QueryResult warm = store.query(sql);
         if (warm.rows().isEmpty()) {

@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.ImportOrigin;
 import org.backprop.events.Lineage;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
 import org.backprop.model.Activation;
 import org.backprop.model.BackpropException;
 import org.backprop.model.Dataset;
@@ -56,10 +58,11 @@ final class EventLines {
             }
         }
 
-        /** The start event, its canonical configuration text exactly as stored, and its stored hash. */
-        void start(RunStarted started, String canonicalConfig, byte[] hash) {
+        /** The start event, its canonical configuration text exactly as stored, its stored hash, and the store it is from. */
+        void start(RunStarted started, String canonicalConfig, byte[] hash, String storeId) {
             line(() -> {
                 head("RunStarted", started.runId());
+                g.writeStringField("store", storeId);
                 g.writeFieldName("config");
                 g.writeRawValue(canonicalConfig);
                 doubles("initialWeights", started.config().initial().weights());
@@ -151,6 +154,7 @@ final class EventLines {
         private final ObjectMapper mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         private int number;
         private RunConfig config;
+        private String store;
 
         Reader(Path file, BufferedReader in) {
             this.file = file;
@@ -255,9 +259,42 @@ final class EventLines {
             Long parent = optionalInteger(config, "parentRunId");
             Long forkEpoch = optionalInteger(config, "forkEpoch");
             RunConfig runConfig = new RunConfig(text(config, "name"), network, data, initial, optionalInteger(config, "weightSeed"),
-                    number(config.get("learningRate"), "learningRate"), smallInteger(config, "epochs"));
+                    number(config.get("learningRate"), "learningRate"), smallInteger(config, "epochs"),
+                    config.hasNonNull("untilLoss") ? number(config.get("untilLoss"), "untilLoss") : null);
             Lineage lineage = parent == null ? null : new Lineage(parent, forkEpoch == null ? 0 : forkEpoch.intValue());
-            return new RunStarted(runId, runConfig, lineage, optionalInteger(config, "sweepId"), instant(config, "createdAt"));
+            store = o.has("store") && o.get("store").isTextual() ? o.get("store").asText() : null;
+            return new RunStarted(runId, runConfig, lineage, optionalInteger(config, "sweepId"), instant(config, "createdAt"), source(config),
+                    importedFrom(config));
+        }
+
+        /** The id of the store the file was exported from, once its start line is read (null in older files). */
+        String store() {
+            return store;
+        }
+
+        /** Where an imported run came from, when its configuration says. */
+        private ImportOrigin importedFrom(ObjectNode config) {
+            JsonNode s = config.get("importedFrom");
+            if (s == null || s.isNull()) {
+                return null;
+            }
+            if (!(s instanceof ObjectNode origin)) {
+                throw bad("has an \"importedFrom\" that is not an object", null);
+            }
+            JsonNode store = origin.get("store");
+            return new ImportOrigin(store == null || store.isNull() ? null : text(origin, "store"), integer(origin, "run"), text(origin, "sha256"));
+        }
+
+        /** The sheet a run was recorded from, when its configuration names one. */
+        private SheetSource source(ObjectNode config) {
+            JsonNode s = config.get("source");
+            if (s == null || s.isNull()) {
+                return null;
+            }
+            if (!(s instanceof ObjectNode source) || !"sheet".equals(text(source, "recordedFrom"))) {
+                throw bad("has a \"source\" that is not a sheet source", null);
+            }
+            return new SheetSource(text(source, "file"), text(source, "sha256"), text(source, "sheet"), text(source, "table"));
         }
 
         private byte[] hash(ObjectNode o) {

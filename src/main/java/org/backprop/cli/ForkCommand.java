@@ -1,10 +1,11 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.backprop.events.RunFailed;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.sweep.Fork;
 import org.backprop.sweep.ForkRequest;
 import org.backprop.training.TrainingOutcome;
@@ -28,10 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  continue run 1 (100 epochs) after its last update, for 400 more epochs:",
             "    backprop fork 1 --at 100 --epochs 400",
             "    backprop fork seed --at 0 --lr 2.0 --name fast"})
-final class ForkCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ForkCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -52,34 +50,50 @@ final class ForkCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the fork (default PARENT-atEPOCH).")
     String name;
 
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop, completed, after the first epoch whose loss is below LOSS"
+            + " (default: the parent's, if it had one).")
+    Double untilLoss;
+
     @Mixin
     TrainingOutputOptions output;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         output.check("fork");
+        PrintableText.checkPrintable("the run name", name);
         if (learningRate != null) {
             RunConfig.checkLearningRate(learningRate);
         }
         if (epochs != null) {
             RunConfig.checkEpochs(epochs);
         }
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
+        }
+        return StoreAccess.WRITE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            long parent = runStore.resolve(run);
-            ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
-            Fork fork = new Fork(runStore);
+        long parent = runStore.resolve(run);
+        ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name, untilLoss);
+        Fork fork = new Fork(runStore);
+        if (name != null) {
+            RunReport.warnIfNameTaken(runStore, name, spec.commandLine().getErr());
+        }
+        try (SignalStop stop = SignalStop.install()) {
             TerminalProgress progress = output.progress(spec.commandLine().getErr());
-            TrainingOutcome outcome = fork.run(request, null, progress);
+            RunReport report = output.report(spec, progress, "fork of run " + parent + " at epoch " + at + ": starts from the weights"
+                    + " in force at the start of run " + parent + "'s epoch " + at + "; its own epochs count from 0");
+            TrainingOutcome outcome = report.training(() -> fork.run(request, null, report, stop));
             progress.finish();
             if (output.json()) {
                 out.println(TrainCommand.json(outcome, true));
             } else {
-                out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
-                        + " its own epochs count from 0%n", parent, at, parent, at);
-                TrainCommand.print(out, outcome);
+                report.outcome(outcome, 0);
             }
-            return outcome.end() instanceof RunFailed ? 1 : 0;
+            return TrainCommand.exitCode(outcome, stop);
         }
     }
 }

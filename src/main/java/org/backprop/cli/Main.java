@@ -1,14 +1,32 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
+import org.backprop.table.UnprintableTextException;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.backprop.digest.JournalCheck;
+import org.backprop.digest.SeenDigests;
+import org.backprop.digest.StoreDigest;
+import java.util.function.Function;
+import org.backprop.events.EventStore;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.events.QueryCancelledException;
+import org.backprop.events.ResumeRefusedException;
+import org.backprop.events.StoreException;
+import org.backprop.events.UnknownRunException;
 import org.backprop.model.BackpropException;
 import org.backprop.model.InvalidNetworkException;
-import org.backprop.events.UnknownRunException;
-import org.backprop.store.InvalidQueryException;
-import org.backprop.store.ResumeRefusedException;
-import org.backprop.store.StoreException;
+import org.backprop.store.StoreAccess;
+import org.backprop.store.StoreLocation;
+import org.backprop.store.Stores;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,18 +45,30 @@ import picocli.CommandLine.Option;
             "  backprop verify",
             "  backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --plot sweep.png",
             "  backprop diff 1 2",
+            "  backprop audit student.xlsx         finds the first wrong cell of a hand-made backprop sheet",
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
+            "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
             "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
+    /** What a process stopped by Ctrl-C exits with. */
+    static final int CANCELLED = 130;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
 
+    // Inherited, so it may stand before the command or after it; the value lands here either way.
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "The store: an H2 file path (PATH.mv.db on disk) or a jdbc:h2: URL. Default: $BACKPROP_DB, else ./backprop-store.")
+    String db;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where environment variables are read from: the process's, or a test's. */
+    private Function<String, String> environment = System::getenv;
 
     @Override
     public void run() {
@@ -46,35 +76,63 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Buffered, not flushed at every line: a query streaming millions of rows would otherwise make a system call a
+        // row. Commands that print while they work (verify's lines, the interactive replay) flush where they must.
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                System.out.charset()), 1 << 16), false);
+        System.exit(run(args, out, new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(args, out, err, System::getenv);
+    }
+
+    /**
+     * Runs the command line with the given output streams and environment variables, and returns the exit code. Nothing
+     * it prints can drive a terminal: every control character that is not the output's own layout is an escape.
+     */
+    static int run(String[] args, PrintWriter rawOut, PrintWriter rawErr, Function<String, String> environment) {
+        PrintWriter out = TerminalSafeWriter.wrap(rawOut);
+        PrintWriter err = TerminalSafeWriter.wrap(rawErr);
+        Main main = new Main();
+        main.environment = environment;
+        CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
+        HelpLayout.apply(cl);
+        cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
+        // Help as plain text: colours are terminal control too, and the output lets none through.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, a) -> {
-            err.println("backprop: " + e.getMessage());
+            out.flush();
+            err.println("backprop: " + PrintableText.escaped(e.getMessage()));
             if (debugRequested(a)) {
                 e.printStackTrace(err);
             }
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            // What the command printed before it failed comes first, as it happened.
+            out.flush();
             boolean debug = debugRequested(args);
             if (isOutOfMemory(e)) {
                 return outOfMemory(e, err, debug);
             }
+            if (e instanceof QueryCancelledException cancelled) {
+                err.println("backprop: " + cancelled.getMessage());
+                return CANCELLED;
+            }
             if (e instanceof BackpropException known) {
-                err.println("backprop: " + known.getMessage());
+                // One line, whatever the message quotes (a name, a path, a query).
+                err.println("backprop: " + PrintableText.escaped(known.getMessage()));
                 if (debug) {
                     e.printStackTrace(err);
                 }
                 return isBadInput(known) ? BAD_INPUT : 1;
             }
-            err.println("backprop: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+            err.println("backprop: " + e.getClass().getSimpleName() + ": " + PrintableText.escaped(e.getMessage())
                     + (debug ? "" : " (run again with --debug for details)"));
             if (debug) {
                 e.printStackTrace(err);
@@ -92,6 +150,76 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /**
+     * What a printed hint adds so that copying it reaches the same store: {@code " --db PATH"} when {@code --db} was
+     * given (the environment a hint is copied into has the same {@code BACKPROP_DB}), else nothing.
+     */
+    static String dbHint(CommandLine.Model.CommandSpec spec) {
+        String given = spec.root().userObject() instanceof Main main ? main.db : null;
+        if (given == null || given.isBlank()) {
+            return "";
+        }
+        String word = given.matches("[A-Za-z0-9_./:=@%+,-]+") ? given : "'" + given.replace("'", "'\\''") + "'";
+        return " --db " + PrintableText.escaped(word);
+    }
+
+    /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */
+    StoreLocation location() {
+        return StoreLocation.resolve(db, environment);
+    }
+
+    /**
+     * Runs the command the arguments name. A {@link StoreCommand} checks its input first, then gets its store from
+     * here, opened as it asked, and closed when it is done; every other command runs as picocli runs it.
+     */
+    private int execute(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        List<CommandLine> commands = parsed.asCommandLineList();
+        CommandLine last = commands.get(commands.size() - 1);
+        if (!(last.getCommand() instanceof StoreCommand command)) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        try {
+            StoreAccess access = command.prepare();
+            int code;
+            if (access == null) {
+                code = command.call(null);
+            } else {
+                PrintWriter err = last.getErr();
+                try (EventStore store = Stores.open(location(), access, notice -> err.println("backprop: " + PrintableText.escaped(notice)))) {
+                    try {
+                        code = command.call(store);
+                    } finally {
+                        if (access == StoreAccess.CREATE || access == StoreAccess.WRITE) {
+                            rememberDigest(store);
+                        }
+                    }
+                }
+            }
+            last.setExecutionResult(code);
+            return code;
+        } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandLine.ExecutionException(last, "backprop " + last.getCommandName() + " failed", e);
+        }
+    }
+
+    /**
+     * Remembers what a store holds after this process wrote to it, so that a later {@code verify} notices when it holds
+     * less (it was rolled back or replaced). Best effort: a store that broke under the command says so by itself.
+     */
+    private static void rememberDigest(EventStore store) {
+        try {
+            SeenDigests.ofUser().recordIfExtending(store, JournalCheck.digestOf(store, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        } catch (RuntimeException e) {
+            // The command's own outcome is what the user hears about.
+        }
+    }
+
     /** Every subcommand, in the order the usage lists them. */
     private static final Map<String, Class<?>> COMMANDS = commands();
 
@@ -103,14 +231,18 @@ public final class Main implements Runnable {
         m.put("replay", ReplayCommand.class);
         m.put("state", StateCommand.class);
         m.put("verify", VerifyCommand.class);
+        m.put("digest", DigestCommand.class);
         m.put("export", ExportCommand.class);
         m.put("import", ImportCommand.class);
         m.put("sweep", SweepCommand.class);
         m.put("fork", ForkCommand.class);
         m.put("diff", DiffCommand.class);
         m.put("plot", PlotCommand.class);
+        m.put("audit", AuditCommand.class);
         m.put("resume", ResumeCommand.class);
         m.put("server", ServerCommand.class);
+        m.put("ui", UiCommand.class);
+        m.put("warm-up", WarmUpCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;
     }
@@ -163,7 +295,8 @@ public final class Main implements Runnable {
 
     private static boolean isBadInput(BackpropException e) {
         return e instanceof InvalidNetworkException || e instanceof UnknownRunException || e instanceof InvalidQueryException
-                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException;
+                || e instanceof StoreException || e instanceof BadInputException || e instanceof ResumeRefusedException
+                || e instanceof StoreDigest.InvalidDigestException || e instanceof UnprintableTextException;
     }
 
     private static boolean debugRequested(String[] args) {

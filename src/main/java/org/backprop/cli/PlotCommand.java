@@ -1,15 +1,16 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.backprop.plot.Chart;
 import org.backprop.plot.RunCharts;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,12 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop plot --sweep 1 --out sweep.png --log",
             "  backprop plot 1 --weights --out weights.png",
             "  backprop plot seed --gradients --out gradients.png --width 1600 --height 900"})
-final class PlotCommand implements Callable<Integer> {
+final class PlotCommand implements StoreCommand {
     /** More lines than this make a legend nobody can read. */
     static final int MAX_LINES = 64;
-
-    @Mixin
-    StoreOption store;
 
     @Spec
     CommandSpec spec;
@@ -60,8 +58,12 @@ final class PlotCommand implements Callable<Integer> {
     @Mixin
     ChartOptions chart;
 
+    @Option(names = "--no-align", description = "Draw every run from epoch 0, forks too (by default a fork is drawn where its history puts it:"
+            + " its epoch j at its fork epoch + j).")
+    boolean noAlign;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         if (runs.isEmpty() == (sweep == null)) {
             throw new BadInputException("name the runs to draw, or give --sweep ID, but not both: such as 'backprop plot 1 2 --out errors.png'");
         }
@@ -72,26 +74,30 @@ final class PlotCommand implements Callable<Integer> {
             throw new BadInputException("--log is for the error, which is never negative; weights and gradients can be: leave out --log");
         }
         chart.check(out, "--out");
-        try (RunStore runStore = store.open()) {
-            List<Long> ids = sweep != null ? sweepRuns(runStore, sweep) : resolve(runStore);
-            Chart drawn;
-            if (weights || gradients) {
-                int lines = RunCharts.lineCount(runStore, ids);
-                if (lines > MAX_LINES) {
-                    throw new BadInputException("that chart would have " + lines + " lines (one per weight and bias of each run); it draws at most "
-                            + MAX_LINES + ": plot fewer runs, or query the weight_updates and gradients views");
-                }
-                drawn = RunCharts.values(runStore, ids, weights ? RunCharts.Values.WEIGHTS : RunCharts.Values.GRADIENTS, chart.width, chart.height);
-            } else {
-                String title = sweep != null ? sweepTitle(sweep, runStore.sweepChained(sweep).orElseThrow())
-                        : "Total error per epoch: " + (ids.size() == 1 ? "run " : "runs ") + String.join(", ", ids.stream().map(String::valueOf).toList());
-                drawn = RunCharts.error(runStore, ids, title, log, chart.width, chart.height);
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        List<Long> ids = sweep != null ? sweepRuns(runStore, sweep) : resolve(runStore);
+        Chart drawn;
+        if (weights || gradients) {
+            int lines = RunCharts.lineCount(runStore, ids);
+            if (lines > MAX_LINES) {
+                throw new BadInputException("that chart would have " + lines + " lines (one per weight and bias of each run); it draws at most "
+                        + MAX_LINES + ": plot fewer runs, or query the weight_updates and gradients views");
             }
-            ChartOptions.write(drawn, out);
-            PrintWriter o = spec.commandLine().getOut();
-            o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + drawn.title());
-            return 0;
+            drawn = RunCharts.values(runStore, ids, weights ? RunCharts.Values.WEIGHTS : RunCharts.Values.GRADIENTS, chart.width, chart.height,
+                    !noAlign);
+        } else {
+            String title = sweep != null ? sweepTitle(sweep, runStore.sweep(sweep).orElseThrow().chained())
+                    : "Total error per epoch: " + (ids.size() == 1 ? "run " : "runs ") + String.join(", ", ids.stream().map(String::valueOf).toList());
+            drawn = RunCharts.error(runStore, ids, title, log, chart.width, chart.height, !noAlign);
         }
+        ChartOptions.write(drawn, out);
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("wrote " + out + " (" + chart.width + "x" + chart.height + " pixels): " + PrintableText.escaped(drawn.title()));
+        return 0;
     }
 
     static String sweepTitle(long sweepId, boolean chained) {
@@ -99,9 +105,9 @@ final class PlotCommand implements Callable<Integer> {
                 : ", independent (every rate from the same initial weights)") + ": total error per epoch";
     }
 
-    private static List<Long> sweepRuns(RunStore runStore, long sweepId) {
-        if (runStore.sweepChained(sweepId).isEmpty()) {
-            throw new BadInputException("there is no sweep " + sweepId + " in " + runStore.location().describe()
+    private static List<Long> sweepRuns(EventStore runStore, long sweepId) {
+        if (runStore.sweep(sweepId).isEmpty()) {
+            throw new BadInputException("there is no sweep " + sweepId + " in " + runStore.describe()
                     + ": the sweep_id column of 'backprop runs' lists them");
         }
         List<Long> ids = runStore.sweepRuns(sweepId);
@@ -111,7 +117,7 @@ final class PlotCommand implements Callable<Integer> {
         return ids;
     }
 
-    private List<Long> resolve(RunStore runStore) {
+    private List<Long> resolve(EventStore runStore) {
         Set<Long> ids = new LinkedHashSet<>();
         for (String run : runs) {
             if (!ids.add(runStore.resolve(run))) {

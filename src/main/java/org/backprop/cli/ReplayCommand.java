@@ -8,15 +8,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.backprop.sweep.RunHistory;
+import org.backprop.events.RunHistory;
 import org.backprop.events.UnknownRunException;
 import org.backprop.replay.EpochSheet;
 import org.backprop.replay.Replay;
 import org.backprop.replay.Stepper;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
+import org.backprop.table.RowStream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,10 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop replay 1 --from 10 --to 12 --format csv",
             "  backprop replay seed --step                   Enter: next, b: back, a number: jump, q: quit",
             "  backprop replay 7 --with-history              a fork's parent epochs up to the fork, then its own"})
-final class ReplayCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ReplayCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -64,7 +62,7 @@ final class ReplayCommand implements Callable<Integer> {
     boolean step;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         if (format == Format.markdown) {
             throw new BadInputException("replay prints --format table, csv or json, not markdown");
         }
@@ -77,46 +75,47 @@ final class ReplayCommand implements Callable<Integer> {
         if (withHistory && step) {
             throw new BadInputException("--step walks one run: leave out --with-history, or --step");
         }
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
         if (withHistory) {
-            try (RunStore runStore = store.open()) {
-                replayHistory(runStore, runStore.resolve(run), out);
-                return 0;
-            }
+            replayHistory(runStore, runStore.resolve(run), out);
+            return 0;
         }
-        try (RunStore runStore = store.open()) {
-            Replay replay = new Replay(runStore, runStore.resolve(run));
-            if (replay.epochCount() == 0) {
-                throw new UnknownRunException("run " + replay.runId() + " has no epochs recorded yet: there is nothing to replay");
-            }
-            int first = epoch != null ? epoch : from != null ? from : 0;
-            int last = epoch != null ? epoch : to != null ? to : replay.epochCount() - 1;
-            replay.checkEpoch(first);
-            replay.checkEpoch(last);
-            if (first > last) {
-                throw new BadInputException("--from " + first + " is after --to " + last + ": give the lower epoch first");
-            }
-            if (format != Format.table) {
-                EpochSheet sheet = new EpochSheet(replay.started(), true);
-                try (RowStream rows = RowStream.of(format, out, sheet.columns())) {
-                    replay.forEach(first, last, e -> rows.row(sheet.row(e)));
-                }
-                return 0;
-            }
-            ReplayTable table = new ReplayTable(out, replay.started());
-            table.header(replay.epochCount(), first, last);
-            if (step && System.console() != null) {
-                BufferedReader keys = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
-                step(replay, table, new Stepper(first, last), keys, out);
-            } else {
-                replay.forEach(first, last, table::print);
+        Replay replay = new Replay(runStore, runStore.resolve(run));
+        if (replay.epochCount() == 0) {
+            throw new UnknownRunException("run " + replay.runId() + " has no epochs recorded yet: there is nothing to replay");
+        }
+        int first = epoch != null ? epoch : from != null ? from : 0;
+        int last = epoch != null ? epoch : to != null ? to : replay.epochCount() - 1;
+        replay.checkEpoch(first);
+        replay.checkEpoch(last);
+        if (first > last) {
+            throw new BadInputException("--from " + first + " is after --to " + last + ": give the lower epoch first");
+        }
+        if (format != Format.table) {
+            EpochSheet sheet = new EpochSheet(replay.started(), true);
+            try (RowStream rows = Tables.stream(format, out, sheet.columns())) {
+                replay.forEach(first, last, e -> rows.row(sheet.row(e)));
             }
             return 0;
         }
+        ReplayTable table = new ReplayTable(out, replay.started());
+        table.header(replay.epochCount(), first, last);
+        if (step && System.console() != null) {
+            BufferedReader keys = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
+            step(replay, table, new Stepper(first, last), keys, out);
+        } else {
+            replay.forEach(first, last, table::print);
+        }
+        return 0;
     }
 
     /** The fork's history: each stretch of the runs it came from, then its own epochs, numbered along the history. */
-    private void replayHistory(RunStore runStore, long runId, PrintWriter out) {
+    private void replayHistory(EventStore runStore, long runId, PrintWriter out) {
         List<RunHistory.Segment> segments = RunHistory.segments(runStore, runId);
         int total = segments.stream().mapToInt(RunHistory.Segment::length).sum();
         if (total == 0) {
@@ -153,7 +152,7 @@ final class ReplayCommand implements Callable<Integer> {
                     if (rows == null) {
                         List<String> columns = new ArrayList<>(List.of("history_epoch"));
                         columns.addAll(sheet.columns());
-                        rows = RowStream.of(format, out, columns);
+                        rows = Tables.stream(format, out, columns);
                     }
                     RowStream sink = rows;
                     replay.forEach(historyFirst + offset, historyLast + offset, e -> {

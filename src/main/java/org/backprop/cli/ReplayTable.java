@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class ReplayTable {
     /** What run this is, printed once before its epochs. */
     void header(int epochCount, int from, int to) {
         RunConfig c = started.config();
-        out.printf("run %d '%s': network %s (%s%s), learning rate %s, %d epochs recorded; epochs %d to %d%n", started.runId(), c.name(),
+        out.printf("run %d '%s': network %s (%s%s), learning rate %s, %d epochs recorded; epochs %d to %d%n", started.runId(), PrintableText.escaped(c.name()),
                 c.network().shape(), String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()),
                 c.network().biased() ? c.network().trainBiases() ? ", trained biases" : ", fixed biases" : "", c.learningRate(),
                 epochCount, from, to);

@@ -1,9 +1,9 @@
 package org.backprop.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.backprop.events.RunRecorder;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import picocli.CommandLine.Command;
@@ -20,10 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop runs                        status 'interrupted' marks the runs to resume",
             "  backprop resume 7",
             "  backprop resume seed --format json   by unique name, machine-readable summary"})
-final class ResumeCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class ResumeCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -34,24 +31,31 @@ final class ResumeCommand implements Callable<Integer> {
     TrainingOutputOptions output;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         output.check("resume");
+        return StoreAccess.WRITE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.openExisting(); SignalStop stop = SignalStop.install()) {
+        try (SignalStop stop = SignalStop.install()) {
             long id = runStore.resolve(run);
             TrainingOutcome outcome;
             int from;
+            RunReport report;
             try (RunRecorder recorder = runStore.resume(id)) {
                 from = recorder.nextEpoch();
+                int start = from;
                 TerminalProgress progress = output.progress(spec.commandLine().getErr());
-                outcome = Trainer.run(recorder, runStore.parametersAt(id, from), progress, stop);
+                report = output.report(spec, progress, "resumed run " + id + " at epoch " + from);
+                outcome = report.training(() -> Trainer.run(recorder, runStore.parametersAt(id, start), report, stop));
                 progress.finish();
             }
             if (output.json()) {
                 out.println(TrainCommand.json(outcome));
             } else {
-                out.printf("resumed run %d at epoch %d%n", id, from);
-                TrainCommand.print(out, outcome, from);
+                report.outcome(outcome, from);
             }
             return TrainCommand.exitCode(outcome, stop);
         }

@@ -1,11 +1,10 @@
 package org.backprop.cli;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.backprop.store.RunStore;
-import org.backprop.store.RunSummary;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
+import org.backprop.events.RunSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,10 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = "Lists the runs in the store, oldest first, with their status (running, completed, failed, interrupted).",
         footer = {"", "Examples:", "  backprop runs", "  backprop runs --format csv > runs.csv", "  backprop runs --db other-store --format json"})
-final class RunsCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class RunsCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -27,22 +23,22 @@ final class RunsCommand implements Callable<Integer> {
     TableFormatOption output;
 
     @Override
-    public Integer call() {
-        try (RunStore runStore = store.openExisting()) {
-            List<RunSummary> runs = runStore.runs();
-            List<String> columns = Arrays.asList("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded", "status",
-                    "parent_run_id", "fork_epoch", "sweep_id", "created_at", "reason");
-            List<List<Object>> rows = new ArrayList<>();
-            for (RunSummary r : runs) {
-                rows.add(Arrays.asList(r.runId(), r.name(), r.layers(), r.learningRate(), r.epochs(), r.epochsRecorded(), r.status(),
-                        r.parentRunId(), r.forkEpoch(), r.sweepId(), r.createdAt() == null ? null : r.createdAt().toString(), r.reason()));
-            }
-            if (output.format == Format.table && runs.isEmpty()) {
-                spec.commandLine().getOut().println("no runs in " + runStore.location().describe() + " yet: 'backprop train' records one");
-                return 0;
-            }
-            Tables.print(spec.commandLine().getOut(), output.format, columns, rows);
+    public StoreAccess prepare() {
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        List<RunSummary> runs = runStore.runs();
+        List<List<Object>> rows = new ArrayList<>();
+        for (RunSummary r : runs) {
+            rows.add(r.row());
+        }
+        if (output.format == Format.table && runs.isEmpty()) {
+            spec.commandLine().getOut().println("no runs in " + runStore.describe() + " yet: 'backprop train' records one");
             return 0;
         }
+        Tables.print(spec.commandLine().getOut(), output.format, RunSummary.COLUMNS, rows);
+        return 0;
     }
 }

@@ -17,13 +17,20 @@ final class SignalStop implements StopSignal, AutoCloseable {
     private static final String[] SIGNALS = {"INT", "TERM"};
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private final Runnable onSignal;
     private volatile Signal received;
 
-    private SignalStop() {
+    private SignalStop(Runnable onSignal) {
+        this.onSignal = onSignal;
     }
 
     static SignalStop install() {
-        SignalStop stop = new SignalStop();
+        return install(() -> { });
+    }
+
+    /** The same, running {@code onSignal} too when the first signal arrives (to cancel a query where it runs, say). */
+    static SignalStop install(Runnable onSignal) {
+        SignalStop stop = new SignalStop(onSignal);
         for (String name : SIGNALS) {
             try {
                 Signal signal = new Signal(name);
@@ -42,6 +49,7 @@ final class SignalStop implements StopSignal, AutoCloseable {
             System.exit(128 + signal.getNumber());
         }
         received = signal;
+        onSignal.run();
     }
 
     @Override

@@ -1,13 +1,14 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.backprop.model.Parameters;
 import org.backprop.replay.Replay;
 import org.backprop.replay.ValueNames;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop state 1 --epoch 50",
             "  backprop state 1 --final",
             "  backprop state seed --epoch 0 --format json"})
-final class StateCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class StateCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -49,27 +47,30 @@ final class StateCommand implements Callable<Integer> {
     TableFormatOption output;
 
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
+        return StoreAccess.READ;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            Replay replay = new Replay(runStore, runStore.resolve(run));
-            int at = which.last ? replay.epochCount() : which.epoch;
-            Parameters p = replay.stateAt(at);
-            ValueNames names = new ValueNames(replay.started().config());
-            List<List<Object>> rows = new ArrayList<>();
-            for (int k = 0; k < p.weightCount() + p.biasCount(); k++) {
-                rows.add(List.of(names.parameter(k), k < p.weightCount() ? p.weight(k) : p.bias(k - p.weightCount())));
-            }
-            switch (output.format) {
-                case json -> out.println(json(replay, at, p));
-                case table -> {
-                    out.printf("run %d '%s': %s%n", replay.runId(), replay.started().config().name(), caption(at, replay.epochCount()));
-                    Tables.print(out, output.format, List.of("parameter", "value"), rows);
-                }
-                default -> Tables.print(out, output.format, List.of("parameter", "value"), rows);
-            }
-            return 0;
+        Replay replay = new Replay(runStore, runStore.resolve(run));
+        int at = which.last ? replay.epochCount() : which.epoch;
+        Parameters p = replay.stateAt(at);
+        ValueNames names = new ValueNames(replay.started().config());
+        List<List<Object>> rows = new ArrayList<>();
+        for (int k = 0; k < p.weightCount() + p.biasCount(); k++) {
+            rows.add(List.of(names.parameter(k), k < p.weightCount() ? p.weight(k) : p.bias(k - p.weightCount())));
         }
+        switch (output.format) {
+            case json -> out.println(json(replay, at, p));
+            case table -> {
+                out.printf("run %d '%s': %s%n", replay.runId(), PrintableText.escaped(replay.started().config().name()), caption(at, replay.epochCount()));
+                Tables.print(out, output.format, List.of("parameter", "value"), rows);
+            }
+            default -> Tables.print(out, output.format, List.of("parameter", "value"), rows);
+        }
+        return 0;
     }
 
     private static String caption(int at, int epochCount) {

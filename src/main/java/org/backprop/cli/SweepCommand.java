@@ -1,18 +1,18 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.backprop.model.Network;
-import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.plot.RunCharts;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.sweep.SweepResult;
 import org.backprop.sweep.SweepRun;
+import org.backprop.sweep.SweepTable;
 import org.backprop.sweep.Sweeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,18 +35,21 @@ import picocli.CommandLine.Model.CommandSpec;
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
             "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
             "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
-final class SweepCommand implements Callable<Integer> {
-    /** Rows of weights, biases or outputs a table or markdown shows at most; csv and json have them all. */
-    static final int SHOWN_ROWS = 64;
-
-    @Mixin
-    StoreOption store;
+final class SweepCommand implements StoreCommand {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE", description = "The learning rates, comma-separated.")
-    List<Double> rates;
+    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE",
+            description = "The learning rates, comma-separated; FROM:TO:N is N rates evenly spaced from FROM to TO, FROM:TO:N:log"
+                    + " N rates spaced evenly on a log scale.")
+    List<String> rateText;
+
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop each run, completed, after the first epoch whose loss is below LOSS.")
+    Double untilLoss;
+
+    /** The rates, ranges spelled out; set by {@link #prepare()}. */
+    private List<Double> rates;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run (overrides the file; default 100 for the seed run).")
     Integer epochs;
@@ -75,10 +78,17 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ChartOptions chart;
 
+    /** The network, data and initial weights every run of the sweep shares; set by {@link #prepare()}. */
+    private RunConfig base;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
+        rates = LearningRates.parse(rateText);
         for (double rate : rates) {
             RunConfig.checkLearningRate(rate);
+        }
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
         }
         if (epochs != null) {
             RunConfig.checkEpochs(epochs);
@@ -89,26 +99,33 @@ final class SweepCommand implements Callable<Integer> {
         if (plot != null) {
             chart.check(plot, "--plot");
         }
-        RunConfig base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
+        base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
-        PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open()) {
-            int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
-                    Collections.nCopies(rates.size(), base.epochs()));
-            SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
-            progress.finish();
-            print(out, result, base);
-            if (plot != null) {
-                List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
-                ChartOptions.write(RunCharts.error(runStore, ids, PlotCommand.sweepTitle(result.sweepId(), chained), false,
-                        chart.width, chart.height), plot);
-                if (format == Format.table) {
-                    out.println("plot: " + plot);
-                }
-            }
-            return result.allCompleted() ? 0 : 1;
+        PrintableText.checkPrintable("the run name", base.name());
+        if (untilLoss != null) {
+            base = base.withUntilLoss(untilLoss);
         }
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
+        PrintWriter out = spec.commandLine().getOut();
+        int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
+                Collections.nCopies(rates.size(), base.epochs()), format == Format.table ? out : null);
+        SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
+        progress.finish();
+        print(out, result, base);
+        if (plot != null) {
+            List<Long> ids = result.runs().stream().map(SweepRun::runId).toList();
+            ChartOptions.write(RunCharts.error(runStore, ids, PlotCommand.sweepTitle(result.sweepId(), chained), false,
+                    chart.width, chart.height), plot);
+            if (format == Format.table) {
+                out.println("plot: " + plot);
+            }
+        }
+        return result.allCompleted() ? 0 : 1;
     }
 
     private void print(PrintWriter out, SweepResult result, RunConfig base) {
@@ -117,15 +134,13 @@ final class SweepCommand implements Callable<Integer> {
             return;
         }
         boolean full = format == Format.csv;
-        List<String> columns = new ArrayList<>();
-        columns.add("learning rate");
-        result.runs().forEach(r -> columns.add(Double.toString(r.learningRate())));
-        List<List<Object>> rows = rows(result, full ? Integer.MAX_VALUE : SHOWN_ROWS);
+        List<String> columns = SweepTable.columns(result);
+        List<List<Object>> rows = SweepTable.rows(result, full ? Integer.MAX_VALUE : SweepTable.SHOWN_ROWS);
         if (format == Format.csv) {
             Tables.print(out, format, columns, rows);
             return;
         }
-        out.println(heading(result, base));
+        out.println(PrintableText.escaped(SweepTable.heading(result, base)));
         if (format == Format.markdown) {
             out.println();
         }
@@ -133,71 +148,10 @@ final class SweepCommand implements Callable<Integer> {
         if (format == Format.markdown) {
             out.println();
         }
-        out.println(finalMeaning(base.epochs()));
+        out.println(SweepTable.finalMeaning(base.epochs()));
         if (!result.notRun().isEmpty()) {
             out.println("not run: " + result.notRun() + " (a chained sweep stops where a run fails: there are no final weights to continue from)");
         }
-    }
-
-    static String heading(SweepResult result, RunConfig base) {
-        return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + base.name() + "' (" + base.network().shape()
-                + "), " + base.epochs() + " epochs each, " + (result.chained()
-                ? "chained: each learning rate continues from the previous run's final weights"
-                : "independent: every learning rate starts from the same initial weights");
-    }
-
-    static String finalMeaning(int epochs) {
-        return "final weights: after the last update (epoch " + (epochs - 1) + "'s); final error and outputs: from the last epoch's"
-                + " forward pass (epoch " + (epochs - 1) + ", before its update).";
-    }
-
-    static List<List<Object>> rows(SweepResult result, int shown) {
-        List<SweepRun> runs = result.runs();
-        List<List<Object>> rows = new ArrayList<>();
-        rows.add(row("run", runs.stream().map(r -> (Object) r.runId()).toList()));
-        rows.add(row("started from", runs.stream().map(r -> (Object) r.startedFrom()).toList()));
-        if (!runs.stream().allMatch(SweepRun::completed)) {
-            rows.add(row("status", runs.stream().map(r -> (Object) r.status()).toList()));
-        }
-        Network network = runs.get(0).started().config().network();
-        Parameters first = runs.get(0).finalParameters();
-        addValueRows(rows, runs, "w", first.weightCount(), shown, (r, i) -> r.finalParameters().weight(i));
-        addValueRows(rows, runs, "b", first.biasCount(), shown, (r, i) -> r.finalParameters().bias(i));
-        rows.add(row("final error", runs.stream().map(r -> r.completed() ? (Object) r.finalError() : null).toList()));
-        int samples = runs.get(0).started().config().data().sampleCount();
-        int outputs = network.outputs();
-        int shownOutputs = Math.min(samples * outputs, shown);
-        for (int k = 0; k < shownOutputs; k++) {
-            int sample = k / outputs;
-            int output = k % outputs;
-            String label = "a_o" + (output + 1) + (samples > 1 ? " (sample " + (sample + 1) + ")" : "");
-            rows.add(row(label, runs.stream().map(r -> r.completed() ? (Object) r.finalOutput(sample, output) : null).toList()));
-        }
-        if (shownOutputs < samples * outputs) {
-            rows.add(row("…", runs.stream().map(r -> (Object) ((samples * outputs - shownOutputs) + " more outputs: --format csv or json")).toList()));
-        }
-        return rows;
-    }
-
-    private interface Value {
-        double of(SweepRun run, int index);
-    }
-
-    private static void addValueRows(List<List<Object>> rows, List<SweepRun> runs, String prefix, int count, int shown, Value value) {
-        for (int i = 0; i < Math.min(count, shown); i++) {
-            int index = i;
-            rows.add(row(prefix + (i + 1), runs.stream().map(r -> r.completed() ? (Object) value.of(r, index) : null).toList()));
-        }
-        if (count > shown) {
-            rows.add(row("…", runs.stream().map(r -> (Object) ((count - shown) + " more: --format csv or json")).toList()));
-        }
-    }
-
-    private static List<Object> row(String label, List<Object> values) {
-        List<Object> row = new ArrayList<>(values.size() + 1);
-        row.add(label);
-        row.addAll(values);
-        return row;
     }
 
     static String json(SweepResult result, RunConfig base) {
@@ -207,7 +161,7 @@ final class SweepCommand implements Callable<Integer> {
             g.writeBooleanField("chained", result.chained());
             g.writeStringField("network", base.network().shape());
             g.writeNumberField("epochs", base.epochs());
-            g.writeStringField("final", finalMeaning(base.epochs()));
+            g.writeStringField("final", SweepTable.finalMeaning(base.epochs()));
             g.writeArrayFieldStart("runs");
             for (SweepRun r : result.runs()) {
                 g.writeStartObject();

@@ -1,5 +1,6 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -7,8 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import org.backprop.table.Cells;
+import org.backprop.table.RowStream;
 
 /** Prints rows of values as an aligned table, CSV, JSON or Markdown; doubles always in full, round-trip precision. */
 final class Tables {
@@ -19,7 +21,7 @@ final class Tables {
         switch (format) {
             case table -> table(out, columns, rows);
             case csv, json -> {
-                try (RowStream stream = RowStream.of(format, out, columns)) {
+                try (RowStream stream = stream(format, out, columns)) {
                     rows.forEach(stream::row);
                 }
             }
@@ -27,33 +29,42 @@ final class Tables {
         }
     }
 
+    /** Rows written one at a time, for tables too long to hold: csv or json. */
+    static RowStream stream(Format format, PrintWriter out, List<String> columns) {
+        return switch (format) {
+            case csv -> RowStream.csv(out, columns);
+            case json -> RowStream.json(out, columns);
+            default -> throw new IllegalArgumentException("rows stream as csv or json, not " + format);
+        };
+    }
+
+    /** A value as a table, CSV or Markdown cell shows it: as {@link #text}, with control characters escaped. */
+    static String shown(Object v) {
+        return PrintableText.escaped(text(v));
+    }
+
+    /** A value as text: bytes in hex, null as nothing (JSON writes the text as it is; its encoder escapes it). */
     static String text(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof byte[] bytes) {
-            return HexFormat.of().formatHex(bytes);
-        }
-        return String.valueOf(v);
+        return Cells.text(v);
     }
 
     private static void table(PrintWriter out, List<String> columns, List<? extends List<?>> rows) {
         int[] width = new int[columns.size()];
         List<String[]> cells = new ArrayList<>(rows.size());
         for (int c = 0; c < columns.size(); c++) {
-            width[c] = columns.get(c).length();
+            width[c] = PrintableText.escaped(columns.get(c)).length();
         }
         for (List<?> row : rows) {
             String[] r = new String[columns.size()];
             for (int c = 0; c < r.length; c++) {
-                r[c] = text(row.get(c));
+                r[c] = shown(row.get(c));
                 width[c] = Math.max(width[c], r[c].length());
             }
             cells.add(r);
         }
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < columns.size(); c++) {
-            line.append(c == 0 ? "" : "  ").append(pad(columns.get(c), width[c], false));
+            line.append(c == 0 ? "" : "  ").append(pad(PrintableText.escaped(columns.get(c)), width[c], false));
         }
         out.println(line.toString().stripTrailing());
         for (String[] r : cells) {
@@ -80,18 +91,11 @@ final class Tables {
         return right ? spaces + s : s + spaces;
     }
 
-    static String csvCell(String s) {
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
-    }
-
     private static void markdown(PrintWriter out, List<String> columns, List<? extends List<?>> rows) {
-        out.println("| " + String.join(" | ", columns) + " |");
+        out.println("| " + String.join(" | ", columns.stream().map(c -> PrintableText.escaped(c).replace("|", "\\|")).toList()) + " |");
         out.println("|" + "---|".repeat(columns.size()));
         for (List<?> row : rows) {
-            out.println("| " + String.join(" | ", row.stream().map(v -> text(v).replace("|", "\\|")).toList()) + " |");
+            out.println("| " + String.join(" | ", row.stream().map(v -> shown(v).replace("|", "\\|")).toList()) + " |");
         }
     }
 
@@ -114,32 +118,6 @@ final class Tables {
     }
 
     static void writeValue(JsonGenerator g, Object v) throws IOException {
-        switch (v) {
-            case null -> g.writeNull();
-            case Double d when !Double.isFinite(d) -> g.writeString(d.toString());
-            case Double d -> g.writeNumber(d);
-            case Float f -> g.writeNumber(f);
-            case Long l -> g.writeNumber(l);
-            case Integer i -> g.writeNumber(i);
-            case Short i -> g.writeNumber(i);
-            case java.math.BigDecimal d -> g.writeNumber(d);
-            case java.math.BigInteger d -> g.writeNumber(d);
-            case Boolean b -> g.writeBoolean(b);
-            case double[] a -> {
-                g.writeStartArray();
-                for (double d : a) {
-                    writeValue(g, d);
-                }
-                g.writeEndArray();
-            }
-            case List<?> list -> {
-                g.writeStartArray();
-                for (Object o : list) {
-                    writeValue(g, o);
-                }
-                g.writeEndArray();
-            }
-            default -> g.writeString(text(v));
-        }
+        Cells.writeJson(g, v);
     }
 }

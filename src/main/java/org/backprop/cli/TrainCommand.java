@@ -1,13 +1,14 @@
 package org.backprop.cli;
 
+import org.backprop.table.PrintableText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.RunFailed;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.events.EventStore;
+import org.backprop.store.StoreAccess;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import picocli.CommandLine.Command;
@@ -26,10 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  backprop train --lr 2.0 --epochs 500 --name fast",
             "  backprop train --config scripts/examples/xor.json --epochs 5000",
             "  backprop train --format json                      machine-readable summary"})
-final class TrainCommand implements Callable<Integer> {
-    @Mixin
-    StoreOption store;
-
+final class TrainCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
@@ -45,22 +43,43 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Name of the run (overrides the file; default 'seed' or the file's name).")
     String name;
 
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop, completed, after the first epoch whose loss is below LOSS"
+            + " (recorded with the reason and the epoch).")
+    Double untilLoss;
+
     @Mixin
     TrainingOutputOptions output;
 
+    /** What to train; set by {@link #prepare()}. */
+    private RunConfig runConfig;
+
     @Override
-    public Integer call() {
+    public StoreAccess prepare() {
         output.check("train");
-        RunConfig runConfig = configure();
+        runConfig = configure();
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
+            runConfig = runConfig.withUntilLoss(untilLoss);
+        }
+        PrintableText.checkPrintable("the run name", runConfig.name());
+        return StoreAccess.CREATE;
+    }
+
+    @Override
+    public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore runStore = store.open(); SignalStop stop = SignalStop.install()) {
+        if (name != null || config != null) {
+            RunReport.warnIfNameTaken(runStore, runConfig.name(), spec.commandLine().getErr());
+        }
+        try (SignalStop stop = SignalStop.install()) {
             TerminalProgress progress = output.progress(spec.commandLine().getErr());
-            TrainingOutcome outcome = new Trainer(runStore).train(runConfig, null, null, progress, stop);
+            RunReport report = output.report(spec, progress, null);
+            TrainingOutcome outcome = report.training(() -> new Trainer(runStore).train(runConfig, null, null, report, stop));
             progress.finish();
             if (output.json()) {
                 out.println(json(outcome));
             } else {
-                print(out, outcome);
+                report.outcome(outcome, 0);
             }
             return exitCode(outcome, stop);
         }
@@ -85,59 +104,6 @@ final class TrainCommand implements Callable<Integer> {
                     .withEpochs(epochs != null ? epochs : c.epochs());
         }
         return c;
-    }
-
-    static void print(PrintWriter out, TrainingOutcome o) {
-        print(out, o, 0);
-    }
-
-    /** Prints the outcome of training from epoch {@code from} on (0, unless a run was resumed). */
-    static void print(PrintWriter out, TrainingOutcome o, int from) {
-        RunConfig c = o.started().config();
-        long id = o.started().runId();
-        out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, c.name(), c.network().shape(),
-                String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()), c.learningRate(), c.epochs());
-        switch (o.end()) {
-            case null -> {
-                out.printf("interrupted: %d of %d epochs recorded%n", o.epochsRecorded(), c.epochs());
-                if (o.epochsRecorded() > from) {
-                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), o.epochsRecorded() - 1, o.lastLoss());
-                }
-                out.printf("resume it:  backprop resume %d%n", id);
-                return;
-            }
-            case RunCompleted done -> {
-                out.printf("completed: %d epochs recorded%n", done.epochs());
-                if (done.epochs() > from) {
-                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), done.epochs() - 1, o.lastLoss());
-                }
-                printParameters(out, "final weights", done.finalParameters());
-            }
-            case RunFailed failed -> {
-                out.printf("FAILED: %s%n", failed.reason());
-                out.printf("%d epochs recorded before it%s%n", o.epochsRecorded(),
-                        o.epochsRecorded() > from ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
-            }
-            default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
-        }
-        out.printf("replay it:  backprop replay %d%n", id);
-        out.printf("query it:   backprop sql \"SELECT * FROM %s WHERE run_id = %d AND epoch < 3\"%n",
-                c.network().isSeedShaped(c.data().sampleCount()) ? "epoch_sheet" : "epoch_losses", id);
-    }
-
-    private static void printParameters(PrintWriter out, String label, Parameters p) {
-        int shown = Math.min(p.weightCount(), 16);
-        StringBuilder b = new StringBuilder(label).append(':');
-        for (int i = 0; i < shown; i++) {
-            b.append(i % 4 == 0 ? "\n  " : "  ").append('w').append(i + 1).append(" = ").append(p.weight(i));
-        }
-        if (shown < p.weightCount()) {
-            b.append("\n  ... ").append(p.weightCount() - shown).append(" more (backprop state RUN --final shows them all)");
-        }
-        for (int i = 0; i < Math.min(p.biasCount(), 8); i++) {
-            b.append(i % 4 == 0 ? "\n  " : "  ").append('b').append(i + 1).append(" = ").append(p.bias(i));
-        }
-        out.println(b);
     }
 
     static String json(TrainingOutcome o) {

@@ -3,15 +3,38 @@ package org.backprop.events;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 
-/** The port to the append-only store of run events: start and append runs, and load what they recorded. */
+/**
+ * The port to the append-only store of run events: start, resume and import runs, load what they recorded, list the
+ * runs and sweeps, and answer read-only SQL over the views. Every command works through it alone, whichever store
+ * adapter {@code Main} chose for the {@code --db} it was given.
+ */
 public interface EventStore extends AutoCloseable {
 
+    /** How to name this store to a person (a file path, or a URL without its credentials). */
+    String describe();
+
     /** Records a new run's start event and returns the recorder that appends the rest of it. */
-    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId);
+    default RunRecorder start(RunConfig config, Lineage lineage, Long sweepId) {
+        return start(config, lineage, sweepId, null);
+    }
+
+    /**
+     * The same for a run whose values come from a spreadsheet ({@code source} not null): its start event names the
+     * sheet, and the recorder takes the sheet's values as epochs.
+     */
+    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source);
+
+    /**
+     * Continues a run that has no terminal event and no live writer (it was interrupted): the recorder appends after
+     * the last stored epoch, chained to its hash. Train it with the parameters {@code parametersAt(run, nextEpoch)}.
+     * A run that has ended, or that a live process still writes, is a {@link ResumeRefusedException}.
+     */
+    RunRecorder resume(long runId);
 
     /** The start event of a run. */
     RunStarted started(long runId);
@@ -37,11 +60,17 @@ public interface EventStore extends AutoCloseable {
     /** Records a new learning-rate sweep and returns its id, which no other sweep of this store has or will get. */
     long newSweep(boolean chained);
 
+    /** The sweep, if the store has one with this id. */
+    Optional<SweepRecord> sweep(long sweepId);
+
     /** The runs of a sweep in the order they were started; empty when the store has no such sweep. */
     List<Long> sweepRuns(long sweepId);
 
     /** The ids of every run in the store, oldest first. */
     List<Long> runIds();
+
+    /** Every run, oldest first, as the {@code runs} view shows them (with the status a person would want to know). */
+    List<RunSummary> runs();
 
     /** The run's start and terminal events exactly as stored, with their stored hashes. */
     StoredRun stored(long runId);
@@ -56,9 +85,49 @@ public interface EventStore extends AutoCloseable {
      * Appends a run recorded elsewhere as a new run of this store, all in one transaction: its configuration and start
      * time, then {@code rest} in order (its epochs, then at most one terminal event, each keeping its own time). The run
      * gets a new id and a hash chain of its own; its lineage and sweep are not carried over, as they name runs of
-     * the other store. If {@code rest} throws, nothing is written.
+     * the other store, and its start event records {@code origin} instead. If {@code rest} throws, nothing is written.
      */
-    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest);
+    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin);
+
+    /** The store's id, made when the store was created; a copy of the store has the same id, another store another. */
+    UUID storeId();
+
+    /** The journal's newest entry: how many entries and events the store holds, and the head of its chain. */
+    Optional<JournalEntry> journalHead();
+
+    /** The journal's entry with this number, if the store has it. */
+    Optional<JournalEntry> journalEntry(long seq);
+
+    /**
+     * Hands the journal's entries from number {@code from} on to {@code action}, in order, exactly as stored (a gap or a
+     * changed entry is handed over as it is, for the checks to find).
+     */
+    void forEachJournalEntry(long from, Consumer<JournalEntry> action);
+
+    /**
+     * Runs one read-only SQL query over the store's views and tables, on a connection that cannot write, and hands its
+     * rows to {@code rows} as they come; anything but one query, and a query that runs past its timeout, are
+     * {@link InvalidQueryException}s, and a query cancelled meanwhile is a {@link QueryCancelledException}.
+     */
+    void query(SqlQuery query, QueryRows rows);
+
+    /** The same, with all rows collected: for results known to be small. */
+    default QueryResult query(String sql) {
+        List<String> columns = new java.util.ArrayList<>();
+        List<List<Object>> all = new java.util.ArrayList<>();
+        query(new SqlQuery(sql, java.time.Duration.ofMinutes(10)), new QueryRows() {
+            @Override
+            public void columns(List<String> names) {
+                columns.addAll(names);
+            }
+
+            @Override
+            public void row(List<Object> values) {
+                all.add(values);
+            }
+        });
+        return new QueryResult(columns, all);
+    }
 
     @Override
     void close();

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Thins a long line to about {@code maxPoints} points without hiding its spikes: of every bucket of consecutive
  * points it keeps the lowest and the highest, in order, and it always keeps the first and the last point.
  */
-final class Decimator {
+public final class Decimator {
     private final String label;
     private final long bucket;
     private double[] xs = new double[64];
@@ -22,12 +22,13 @@ final class Decimator {
     private double lastY;
 
     /** For a line of {@code total} points drawn with at most about {@code maxPoints} of them. */
-    Decimator(String label, long total, int maxPoints) {
+    public Decimator(String label, long total, int maxPoints) {
         this.label = label;
         this.bucket = total <= maxPoints ? 1 : (2 * total + maxPoints - 1) / maxPoints;
     }
 
-    void add(double x, double y) {
+    /** The next point of the line (x ascending). */
+    public void add(double x, double y) {
         lastX = x;
         lastY = y;
         if (seen++ == 0 || bucket == 1) {
@@ -73,7 +74,8 @@ final class Decimator {
         size++;
     }
 
-    Series series() {
+    /** The points kept, the last one included. */
+    public Series series() {
         flush();
         if (seen > 0 && xs[size - 1] != lastX) {
             keep(lastX, lastY);

@@ -14,15 +14,13 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.events.StoredRun;
-import org.backprop.model.Backprop;
-import org.backprop.model.EpochValues;
-import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 
 /**
  * Checks recorded runs against themselves: re-executes each from its start event and compares every stored double bit
  * for bit, checks that no epoch is missing or recorded twice, and recomputes the hash chain to find the first event
- * changed behind the application's back.
+ * changed behind the application's back. A run recorded from a spreadsheet holds the sheet's values, not this
+ * program's: its hash chain and epoch order are checked, its values are not re-executed.
  */
 public final class Verifier {
     private final EventStore store;
@@ -49,15 +47,15 @@ public final class Verifier {
     private static final class Check implements Consumer<EpochBlock> {
         private final StoredRun stored;
         private final RunConfig config;
-        private final ValueNames names;
         private final int epochBytes;
         private final EventHashes hashes = new EventHashes();
-        private final EpochValues values;
-        private final double[] w;
-        private final double[] b;
+        private final Reexecution reexecution;
         private byte[] previous;
         private byte[] current = new byte[EventHashes.LENGTH];
         private int expected;
+        /** The epoch re-execution says the run stops after (its loss below --until-loss), or -1. */
+        private int stopAfter = -1;
+        private String stopReason;
         private boolean comparing = true;
         private String difference;
         private String brokenHash;
@@ -66,11 +64,8 @@ public final class Verifier {
             this.stored = stored;
             RunStarted started = stored.started();
             this.config = started.config();
-            this.names = new ValueNames(config);
             this.epochBytes = EpochCodec.of(config).epochBytes();
-            this.values = new EpochValues(config.network(), config.data().sampleCount());
-            this.w = config.initial().weights();
-            this.b = config.initial().biases();
+            this.reexecution = new Reexecution(config, "in the store");
             this.previous = hashes.start(started);
             if (!CanonicalConfig.json(started).equals(stored.config())) {
                 differ("the start event's stored configuration text no longer matches its columns");
@@ -78,6 +73,8 @@ public final class Verifier {
             if (!Arrays.equals(previous, stored.startHash())) {
                 brokenHash = "the start event";
             }
+            // The sheet's numbers are what was recorded; re-executing them would only restate the audit.
+            comparing &= !started.recordedFromSheet();
         }
 
         private void differ(String what) {
@@ -125,7 +122,14 @@ public final class Verifier {
                 previous = current;
                 current = t;
                 if (comparing) {
-                    reexecute(epoch, p, i * epochBytes);
+                    String differs = reexecution.epoch(epoch, p, i * epochBytes);
+                    if (differs != null) {
+                        differ(differs);
+                    } else if (stopAfter < 0 && config.stopsAt(reexecution.loss()) && epoch + 1 < config.epochs()) {
+                        // Its loss is below --until-loss: training stops after this epoch, so nothing may follow it.
+                        stopAfter = epoch;
+                        stopReason = config.stopReason(epoch, reexecution.loss());
+                    }
                 }
             }
             expected = Math.max(expected, last + 1);
@@ -135,54 +139,14 @@ public final class Verifier {
             return from == to ? "epoch " + from + " is" : "epochs " + from + " to " + to + " are";
         }
 
-        private void reexecute(int epoch, ByteBuffer payload, int offset) {
-            Backprop.compute(config.network(), config.data(), w, b, values);
-            int bad = firstDifference(payload, offset);
-            if (bad >= 0) {
-                differ("epoch " + epoch + ": " + names.describe(bad) + " is " + payload.getDouble(offset + bad * Double.BYTES)
-                        + " in the store but re-executes to " + recomputed(bad));
-                return;
-            }
-            // Compared with the stored epoch already: update them in place with the sums training does.
-            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
-        }
-
-        /** Index in the canonical epoch layout of the first stored double whose bits differ from re-execution, or -1. */
-        private int firstDifference(ByteBuffer payload, int offset) {
-            int base = 0;
-            for (double[] segment : segments()) {
-                for (int i = 0; i < segment.length; i++) {
-                    long storedBits = payload.getLong(offset + (base + i) * Double.BYTES);
-                    if (storedBits != Double.doubleToRawLongBits(segment[i])) {
-                        return base + i;
-                    }
-                }
-                base += segment.length;
-            }
-            return -1;
-        }
-
-        private double[][] segments() {
-            return new double[][] {w, b, values.netInputs, values.activations, values.deltas, values.weightGradients,
-                values.biasGradients, {values.loss}};
-        }
-
-        private double recomputed(int index) {
-            int i = index;
-            for (double[] segment : segments()) {
-                if (i < segment.length) {
-                    return segment[i];
-                }
-                i -= segment.length;
-            }
-            throw new IndexOutOfBoundsException(index);
-        }
-
         Verification finish() {
             RunStarted started = stored.started();
             int count = expected;
             if (count > config.epochs()) {
                 differ(count + " epochs are recorded but the run planned only " + config.epochs());
+            }
+            if (stopAfter >= 0 && count > stopAfter + 1) {
+                differ(count + " epochs are recorded, but the run stops after epoch " + stopAfter + ": " + stopReason);
             }
             String end = "no end event (running or interrupted)";
             if (stored.end().isPresent()) {
@@ -191,14 +155,19 @@ public final class Verifier {
                     case RunCompleted done -> {
                         checkEnd(done.epochs(), count, "completed after " + done.epochs() + " epochs");
                         if (comparing) {
-                            checkFinal(done.finalParameters());
+                            report(reexecution.finalParameters(done.finalParameters()));
+                            String expectedReason = stopAfter >= 0 && done.epochs() == stopAfter + 1 ? stopReason : null;
+                            if (!java.util.Objects.equals(expectedReason, done.reason())) {
+                                differ("the end event says " + (done.reason() == null ? "the run trained every epoch" : "'" + done.reason() + "'")
+                                        + ", but re-execution says " + (expectedReason == null ? "it trains every epoch" : "'" + expectedReason + "'"));
+                            }
                         }
-                        yield "completed";
+                        yield done.reason() == null ? "completed" : "completed, " + done.reason();
                     }
                     case RunFailed failed -> {
                         checkEnd(failed.epoch(), count, "failed at epoch " + failed.epoch());
                         if (comparing) {
-                            checkFailure(failed.epoch());
+                            report(reexecution.failure(failed.epoch()));
                         }
                         yield "failed at epoch " + failed.epoch();
                     }
@@ -208,7 +177,8 @@ public final class Verifier {
                     hashBroken("the end event");
                 }
             }
-            return new Verification(started.runId(), config.name(), count, end, difference, brokenHash);
+            return new Verification(started.runId(), config.name(), count, end, difference, brokenHash,
+                    started.recordedFromSheet() ? started.source().describe() : null);
         }
 
         /** The terminal event names the epoch after the last one recorded; {@code how} says how the run ended. */
@@ -220,32 +190,10 @@ public final class Verifier {
             }
         }
 
-        private void checkFinal(Parameters recorded) {
-            double[][] stored = {recorded.weights(), recorded.biases()};
-            double[][] mine = {w, b};
-            for (int s = 0; s < 2; s++) {
-                if (stored[s].length != mine[s].length) {
-                    differ("the end event holds " + stored[s].length + (s == 0 ? " weights" : " biases") + ", not " + mine[s].length);
-                    return;
-                }
-                for (int i = 0; i < mine[s].length; i++) {
-                    if (Double.doubleToRawLongBits(stored[s][i]) != Double.doubleToRawLongBits(mine[s][i])) {
-                        int k = s == 0 ? i : w.length + i;
-                        differ("the end event: final " + names.parameter(k) + " is " + stored[s][i] + " in the store but re-executes to " + mine[s][i]);
-                        return;
-                    }
-                }
+        private void report(String differs) {
+            if (differs != null) {
+                differ(differs);
             }
-        }
-
-        /** A run recorded as failed must really produce a value that is not finite in that epoch. */
-        private void checkFailure(int epoch) {
-            Backprop.compute(config.network(), config.data(), w, b, values);
-            Backprop.descend(w, b, values, config.learningRate(), config.network().trainBiases());
-            if (values.firstNonFinite(w, b) != null) {
-                return;
-            }
-            differ("the run is recorded as failed at epoch " + epoch + ", but that epoch re-executes to finite values");
         }
     }
 }

@@ -2,21 +2,67 @@ package org.backprop.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.backprop.events.StoreException;
 
 /**
  * Where a store lives: an H2 file named as H2 names it ({@code PATH} means {@code PATH.mv.db} on disk) or a full
- * {@code jdbc:h2:} URL, such as a TCP server's.
+ * {@code jdbc:h2:} URL, such as a TCP server's; and where its credentials are. A file store's credentials file is
+ * beside it ({@code PATH.credentials}); a server's store's is named by {@code BACKPROP_CREDENTIALS} or kept in the
+ * user's configuration folder, {@code ~/.config/backprop/credentials/HOST-PORT-NAME.credentials}.
+ *
+ * @param credentials the credentials file to use, or null to look beside the store
+ * @param serverFingerprint the SHA-256 fingerprint of the certificate a TLS server ({@code jdbc:h2:ssl:}) must show, or null
  */
-public record StoreLocation(String url, Path file) {
+public record StoreLocation(String url, Path file, Path credentials, String serverFingerprint) {
 
     public static final String DEFAULT_PATH = "backprop-store";
     public static final String ENVIRONMENT_VARIABLE = "BACKPROP_DB";
+    /** Names the credentials file of a store on a server (never given on the command line, where others could read it). */
+    public static final String CREDENTIALS_VARIABLE = "BACKPROP_CREDENTIALS";
+    /** The SHA-256 fingerprint a TLS server printed, which its clients then trust it by. */
+    public static final String FINGERPRINT_VARIABLE = "BACKPROP_SERVER_FINGERPRINT";
+    /** The prefix under which H2 creates a store's files readable by their owner only (see store.h2.OwnerOnlyFilePath). */
+    private static final String OWNER_ONLY = "private:";
+    private static final Pattern SERVER_URL = Pattern.compile("jdbc:h2:(?:tcp|ssl)://([^/:;]+)(?::([0-9]+))?/([^;]+).*");
+
+    public StoreLocation(String url, Path file) {
+        this(url, file, null, null);
+    }
 
     /** From {@code --db}, else the {@code BACKPROP_DB} environment variable, else {@code ./backprop-store}. */
     public static StoreLocation resolve(String option, String environment) {
         String given = option != null && !option.isBlank() ? option
                 : environment != null && !environment.isBlank() ? environment : DEFAULT_PATH;
         return of(given);
+    }
+
+    /**
+     * As {@link #resolve(String, String)}, with the credentials of a store on a server taken from
+     * {@code BACKPROP_CREDENTIALS} or the user's configuration folder, and a TLS server's fingerprint from
+     * {@code BACKPROP_SERVER_FINGERPRINT}.
+     */
+    public static StoreLocation resolve(String option, Function<String, String> environment) {
+        StoreLocation l = resolve(option, environment.apply(ENVIRONMENT_VARIABLE));
+        if (l.file != null) {
+            return l;
+        }
+        String named = environment.apply(CREDENTIALS_VARIABLE);
+        Path credentials = named != null && !named.isBlank() ? Path.of(named) : l.configuredCredentials(configFolder(environment));
+        String fingerprint = environment.apply(FINGERPRINT_VARIABLE);
+        return new StoreLocation(l.url, null, credentials, fingerprint == null || fingerprint.isBlank() ? null : fingerprint.strip());
+    }
+
+    /** The user's backprop configuration folder: {@code $XDG_CONFIG_HOME/backprop}, else {@code ~/.config/backprop}. */
+    public static Path configFolder(Function<String, String> environment) {
+        String xdg = environment.apply("XDG_CONFIG_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "backprop");
+        }
+        String home = environment.apply("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config", "backprop");
     }
 
     public static StoreLocation of(String given) {
@@ -27,6 +73,10 @@ public record StoreLocation(String url, Path file) {
             String rest = given.substring("jdbc:h2:".length());
             if (rest.startsWith("file:")) {
                 return file(Path.of(stripOptions(rest.substring("file:".length()))), options(rest));
+            }
+            if (!rest.startsWith("tcp://") && !rest.startsWith("ssl://")) {
+                throw new StoreException("the store URL " + given + " names neither a file nor a server: give a path, a jdbc:h2:file: URL,"
+                        + " or a server's jdbc:h2:tcp:// or jdbc:h2:ssl:// URL");
             }
             return new StoreLocation(given, null);
         }
@@ -39,8 +89,9 @@ public record StoreLocation(String url, Path file) {
             path = Path.of(name.substring(0, name.length() - ".mv.db".length()));
         }
         Path absolute = path.toAbsolutePath().normalize();
-        // AUTO_SERVER lets a second process use the store while the first has it open (H2's mixed mode).
-        String url = "jdbc:h2:file:" + absolute + ";AUTO_SERVER=TRUE" + options;
+        // AUTO_SERVER lets a second process use the store while the first has it open (H2's mixed mode); the server
+        // it starts listens on the loopback address only (store.h2.H2Process).
+        String url = "jdbc:h2:" + OWNER_ONLY + absolute + ";AUTO_SERVER=TRUE" + options;
         return new StoreLocation(url, absolute);
     }
 
@@ -54,9 +105,43 @@ public record StoreLocation(String url, Path file) {
         return semicolon < 0 ? "" : s.substring(semicolon).replaceAll("(?i);AUTO_SERVER=[A-Z]+", "");
     }
 
+    /**
+     * The same file store opened read-only and by this process alone: no byte of the file changes, no lock file is
+     * made (H2 cannot serve a store it opened read-only to other processes, so this is for when none holds it).
+     */
+    public StoreLocation readOnly() {
+        if (file == null) {
+            return this;
+        }
+        return new StoreLocation(url.replace(";AUTO_SERVER=TRUE", "") + ";ACCESS_MODE_DATA=r", file);
+    }
+
+    /** The lock file H2 keeps beside a file store while a process holds it open. */
+    public Path lockFile() {
+        return file == null ? null : Path.of(file + ".lock.db");
+    }
+
     /** The file H2 keeps the store in, or null for a server URL. */
     public Path dataFile() {
         return file == null ? null : Path.of(file + ".mv.db");
+    }
+
+    /** The file the store's credentials are kept in: beside a file store, or as resolved for a server's store (may be null). */
+    public Path credentialsFile() {
+        return file != null ? Path.of(file + ".credentials") : credentials;
+    }
+
+    /** The URL that opens a file store with no server of its own, for the one process that serves it to others. */
+    public String unsharedUrl() {
+        if (file == null) {
+            throw new IllegalStateException("only a file store can be opened unshared: " + url);
+        }
+        return url.replace(";AUTO_SERVER=TRUE", "");
+    }
+
+    /** The name H2 gives the database of a file store (what a TCP server maps a client's store name to). */
+    public String databaseName() {
+        return OWNER_ONLY + file;
     }
 
     public boolean exists() {
@@ -66,5 +151,15 @@ public record StoreLocation(String url, Path file) {
     /** How to name this store to a person. */
     public String describe() {
         return file == null ? url : dataFile().toString();
+    }
+
+    /** Where a server store's credentials are kept in the configuration folder: HOST-PORT-NAME.credentials. */
+    private Path configuredCredentials(Path configFolder) {
+        Matcher m = SERVER_URL.matcher(url);
+        if (!m.matches()) {
+            return null;
+        }
+        String key = m.group(1) + "-" + (m.group(2) == null ? "9092" : m.group(2)) + "-" + m.group(3);
+        return configFolder.resolve("credentials").resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".credentials");
     }
 }

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.replay.Replay;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
@@ -26,11 +26,11 @@ public final class StateBenchmark {
         Path dir = Files.createTempDirectory("state-benchmark");
         StoreLocation location = StoreLocation.of(dir.resolve("store").toString());
         long t0 = System.nanoTime();
-        try (RunStore store = RunStore.open(location)) {
+        try (H2EventStore store = H2EventStore.open(location)) {
             new Trainer(store).train(RunConfig.seed().withEpochs(epochs), TrainingProgress.NONE);
         }
         System.out.printf("trained the seed run for %,d epochs in %.1f s%n", epochs, (System.nanoTime() - t0) / 1e9);
-        try (RunStore store = RunStore.open(location)) {
+        try (H2EventStore store = H2EventStore.open(location)) {
             Replay replay = new Replay(store, 1);
             SplittableRandom random = new SplittableRandom(1);
             double sink = 0;

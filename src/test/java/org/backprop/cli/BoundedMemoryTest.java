@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Recording never holds a run in memory: what waits to be committed is bounded, whatever the run's length. */
+@Tag("slow")
 class BoundedMemoryTest {
     private static final int EPOCHS = 150;
 

@@ -6,13 +6,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the command line in-process against a store in a temp folder and captures what it prints. */
 public final class Cli {
     private final Path store;
+    private final Map<String, String> environment;
 
     public Cli(Path dir) {
-        this.store = dir.resolve("store");
+        this(dir.resolve("store"), Map.of());
+    }
+
+    private Cli(Path store, Map<String, String> environment) {
+        this.store = store;
+        this.environment = environment;
+    }
+
+    /** The same, with these environment variables set for every command (the process's own are not seen). */
+    public Cli withEnvironment(Map<String, String> variables) {
+        return new Cli(store, Map.copyOf(variables));
     }
 
     public Path store() {
@@ -35,7 +47,8 @@ public final class Cli {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true),
+                name -> environment.isEmpty() ? System.getenv(name) : environment.get(name));
         return new Result(code, out.toString(), err.toString());
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -49,7 +50,16 @@ final class CliProcess implements AutoCloseable {
         return start(dir, List.of("-Xmx" + heap), args);
     }
 
+    /** Starts {@code backprop ARGS} with these environment variables added to this process's. */
+    static CliProcess startWithEnvironment(Path dir, Map<String, String> environment, String... args) {
+        return start(dir, List.of(), environment, args);
+    }
+
     private static CliProcess start(Path dir, List<String> jvmOptions, String... args) {
+        return start(dir, jvmOptions, Map.of(), args);
+    }
+
+    private static CliProcess start(Path dir, List<String> jvmOptions, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -58,7 +68,9 @@ final class CliProcess implements AutoCloseable {
         Path out = dir.resolve("process-" + n + ".out");
         Path err = dir.resolve("process-" + n + ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(environment);
+            Process p = pb.start();
             return new CliProcess(p, out, err, String.join(" ", args));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -102,7 +114,7 @@ final class CliProcess implements AutoCloseable {
         return read(err);
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {

@@ -30,6 +30,18 @@ class CommandLineTest {
     }
 
     @Test
+    void theStoreMayBeNamedBeforeTheCommandOrAfterIt() {
+        Cli cli = new Cli(dir);
+        String store = cli.store().toString();
+        assertEquals(0, Main.run(new String[] {"--db", store, "train", "--epochs", "3"}, new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())));
+        Cli.Result after = cli.run("runs", "--format", "csv");
+        assertEquals(0, after.exitCode(), after.err());
+        assertEquals(2, after.lines().size(), after.out());
+        assertTrue(after.lines().get(1).startsWith("1,seed,2-2-2,0.1,3,3,completed,"), after.out());
+    }
+
+    @Test
     void sqlOnTheEpochSheetShowsTheSeedsNumbers() throws Exception {
         Cli cli = new Cli(dir);
         assertEquals(0, cli.run("train").exitCode());

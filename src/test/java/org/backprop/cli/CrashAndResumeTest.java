@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.backprop.store.RunStore;
-import org.backprop.store.RunSummary;
-import org.backprop.store.StoreChecks;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.events.RunSummary;
+import org.backprop.store.h2.StoreChecks;
 import org.backprop.store.StoreLocation;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real child processes, killed and interrupted, leave a store that is whole, and their runs resume bit-identically. */
+@Tag("slow")
 class CrashAndResumeTest {
     private static final int EPOCHS = 40_000;
 
@@ -28,8 +30,8 @@ class CrashAndResumeTest {
         return dir.resolve("store");
     }
 
-    private RunStore open() {
-        return RunStore.openExisting(StoreLocation.of(store().toString()));
+    private H2EventStore open() {
+        return H2EventStore.openExisting(StoreLocation.of(store().toString()));
     }
 
     /** Waits until the child holds the store (so this test is only ever its client) and has committed epochs. */
@@ -58,6 +60,9 @@ class CrashAndResumeTest {
                 if (!midRun) {
                     // Until a kill has left part of the run behind, kill just after a commit; then anywhere, start-up included.
                     awaitCommittedEpochs(child, stored + 1);
+                    // The run's header is out before its first commit: a killed run's output names it.
+                    assertTrue(child.out().contains("run 1 'crash': network 2-2-2 (sigmoid, sigmoid), learning rate 0.1, " + EPOCHS
+                            + " epochs planned"), child.out() + why);
                     Thread.sleep(random.nextInt(100));
                 } else {
                     Thread.sleep(random.nextInt(1500));
@@ -69,7 +74,7 @@ class CrashAndResumeTest {
                     assertEquals(0, child.waitFor(Duration.ofSeconds(5)), child.out() + child.err());
                 }
             }
-            try (RunStore s = open()) {
+            try (H2EventStore s = open()) {
                 List<RunSummary> runs = s.runs();
                 assertEquals(1, runs.size(), why);
                 int chained = StoreChecks.assertChainIntact(s, 1);
@@ -93,7 +98,7 @@ class CrashAndResumeTest {
         }
         Cli.Result reference = cli.run("train", "--db", store().toString(), "--epochs", Integer.toString(EPOCHS), "--name", "reference");
         assertEquals(0, reference.exitCode(), reference.err());
-        try (RunStore s = open()) {
+        try (H2EventStore s = open()) {
             assertEquals(EPOCHS, StoreChecks.assertChainIntact(s, 1), why);
             StoreChecks.assertSameEpochs(s, 2, 1);
         }
@@ -113,8 +118,8 @@ class CrashAndResumeTest {
             Matcher m = Pattern.compile("interrupted: (\\d+) of 50000000 epochs recorded\n").matcher(child.out());
             assertTrue(m.find(), child.out());
             int stopped = Integer.parseInt(m.group(1));
-            assertTrue(child.out().contains("resume it:  backprop resume 1\n"), child.out());
-            try (RunStore s = open()) {
+            assertTrue(child.out().contains("resume it:  backprop resume 1 --db " + store() + "\n"), child.out());
+            try (H2EventStore s = open()) {
                 RunSummary run = s.runs().get(0);
                 assertEquals("interrupted", run.status());
                 assertEquals(stopped, run.epochsRecorded(), "every epoch trained before Ctrl-C was committed");

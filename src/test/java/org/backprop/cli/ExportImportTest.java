@@ -16,8 +16,10 @@ import org.backprop.events.RunEvent;
 import org.backprop.events.RunFailed;
 import org.backprop.events.RunStarted;
 import org.backprop.replay.RecordedRuns;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
+import org.backprop.events.EpochCodec;
+import org.backprop.events.EventHashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +30,8 @@ class ExportImportTest {
     @TempDir
     Path dir;
 
-    private RunStore open(Path store) {
-        return RunStore.open(StoreLocation.of(store.toString()));
+    private H2EventStore open(Path store) {
+        return H2EventStore.open(StoreLocation.of(store.toString()));
     }
 
     private Path config(String name, String json) throws IOException {
@@ -89,7 +91,7 @@ class ExportImportTest {
         assertEquals(1, cli.run("train", "-q", "--config", config("diverges", """
                 {"layers": [1, 1], "activations": ["identity"], "weights": [1.0], "inputs": [[1000]], "targets": [[0]],
                  "learningRate": 10, "epochs": 100}""").toString()).exitCode());
-        try (RunStore store = open(cli.store())) {
+        try (H2EventStore store = open(cli.store())) {
             RecordedRuns.cutShort(store, 9);
         }
         Cli other = new Cli(dir.resolve("other"));
@@ -105,10 +107,10 @@ class ExportImportTest {
         }
         Cli.Result verify = other.run("verify");
         assertEquals(0, verify.exitCode(), verify.out());
-        assertEquals(6, verify.lines().size());
+        assertEquals(6, verify.lines().stream().filter(l -> l.startsWith("run ")).count(), verify.out());
         assertTrue(verify.lines().stream().allMatch(l -> l.contains(": ok: ")), verify.out());
 
-        try (RunStore from = open(cli.store()); RunStore to = open(other.store())) {
+        try (H2EventStore from = open(cli.store()); H2EventStore to = open(other.store())) {
             for (long id = 1; id <= 5; id++) {
                 long copy = id + 1;
                 RunStarted a = from.started(id);
@@ -200,6 +202,93 @@ class ExportImportTest {
         assertOneLineBadInput(other.run("import", tampered.toString()), tampered + " line 42: the hash of the end event does not match"
                 + " its values" + REFUSED);
         assertEquals(2, other.run("runs", "--format", "csv").lines().size(), "the store still holds only its own run");
+    }
+
+    @Test
+    void anImportedRunRecordsTheStoreRunAndFileItCameFromInItsHashedStartEvent() throws Exception {
+        Cli cli = new Cli(dir);
+        assertEquals(0, cli.run("train", "--epochs", "30").exitCode());
+        assertEquals(0, cli.run("train", "--epochs", "20", "--name", "second").exitCode());
+        Path file = dir.resolve("run2.jsonl");
+        assertEquals(0, cli.run("export", "2", "--format", "jsonl", "--out", file.toString()).exitCode());
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        java.util.UUID source;
+        try (H2EventStore from = open(cli.store())) {
+            source = from.storeId();
+        }
+        Files.createDirectories(dir.resolve("other"));
+        Cli other = new Cli(dir.resolve("other"));
+        Cli.Result imported = other.run("import", file.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertTrue(imported.out().contains("(it was run 2 of store " + source + ")"), imported.out());
+        try (H2EventStore to = open(other.store())) {
+            org.backprop.events.ImportOrigin origin = to.started(1).importedFrom();
+            assertEquals(new org.backprop.events.ImportOrigin(source.toString(), 2, sha), origin);
+            assertTrue(to.stored(1).config().endsWith(",\"importedFrom\":{\"store\":\"" + source + "\",\"run\":2,\"sha256\":\"" + sha + "\"}}"),
+                    to.stored(1).config());
+        }
+        assertEquals(0, other.run("verify").exitCode(), other.run("verify").out());
+        // Exported again and imported into a third store, the run names its last hop.
+        Path again = dir.resolve("again.jsonl");
+        assertEquals(0, other.run("export", "1", "--format", "jsonl", "--out", again.toString()).exitCode());
+        Files.createDirectories(dir.resolve("third"));
+        Cli third = new Cli(dir.resolve("third"));
+        assertEquals(0, third.run("import", again.toString()).exitCode());
+        try (H2EventStore to = open(third.store()); H2EventStore mid = open(other.store())) {
+            assertEquals(mid.storeId().toString(), to.started(1).importedFrom().store());
+            assertEquals(1, to.started(1).importedFrom().run());
+        }
+        assertEquals(0, third.run("verify").exitCode());
+    }
+
+    @Test
+    void aFileChangedAndRehashedIsRefusedBecauseItsValuesDoNotReExecute() throws IOException {
+        Cli cli = new Cli(dir);
+        Path file = dir.resolve("run1.jsonl");
+        exportedSeedRun(cli, file);
+        // The forger reads the events back, changes one activation of epoch 20 and writes every hash again.
+        List<EventLines.Line> read = new ArrayList<>();
+        try (var in = Files.newBufferedReader(file)) {
+            EventLines.Reader reader = new EventLines.Reader(file, in);
+            for (EventLines.Line l = reader.next(); l != null; l = reader.next()) {
+                read.add(l);
+            }
+        }
+        RunStarted started = (RunStarted) read.get(0).event();
+        EventHashes hashes = new EventHashes();
+        byte[] previous = hashes.start(started);
+        EpochCodec codec = EpochCodec.of(started.config());
+        Path forged = dir.resolve("forged.jsonl");
+        try (var out = new java.io.PrintWriter(Files.newBufferedWriter(forged)); EventLines.Writer w = new EventLines.Writer(out)) {
+            w.start(started, org.backprop.events.CanonicalConfig.json(started), previous, null);
+            for (EventLines.Line l : read.subList(1, read.size())) {
+                if (l.event() instanceof EpochRecorded e) {
+                    double[] activations = e.activations();
+                    if (e.epoch() == 20) {
+                        activations[2] = 0.5;
+                    }
+                    EpochRecorded changed = new EpochRecorded(e.runId(), e.epoch(), e.before(), e.netInputs(), activations, e.deltas(),
+                            e.weightGradients(), e.biasGradients(), e.loss());
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(codec.epochBytes());
+                    codec.write(changed, bytes);
+                    byte[] hash = new byte[EventHashes.LENGTH];
+                    hashes.epoch(previous, 0, e.epoch(), bytes.array(), 0, codec.epochBytes(), hash, 0);
+                    w.epoch(changed, hash);
+                    previous = hash;
+                } else {
+                    byte[] hash = hashes.end(previous, l.event());
+                    w.end(l.event(), hash);
+                }
+            }
+        }
+        Path target = dir.resolve("target");
+        Files.createDirectories(target);
+        Cli.Result r = new Cli(target).run("import", forged.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().startsWith("backprop: " + forged + " line 22: epoch 20: a_o1 is 0.5 in the file but re-executes to 0.60"), r.err());
+        assertTrue(r.err().strip().endsWith("so the file's values are not what training computes (they were changed and the hashes"
+                + " recomputed); nothing was imported"), r.err());
+        assertFalse(Files.exists(target.resolve("store.mv.db")), "the file is refused before any store is made");
     }
 
     @Test

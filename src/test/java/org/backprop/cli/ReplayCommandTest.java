@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.backprop.replay.Replay;
 import org.backprop.replay.Stepper;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,7 +137,7 @@ class ReplayCommandTest {
 
     @Test
     void stepKeysWalkBackAndForthJumpAndQuit() {
-        try (RunStore store = RunStore.open(StoreLocation.of(cli.store().toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(cli.store().toString()))) {
             Replay replay = new Replay(store, 1);
             StringWriter text = new StringWriter();
             PrintWriter out = new PrintWriter(text);

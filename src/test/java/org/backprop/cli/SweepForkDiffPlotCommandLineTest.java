@@ -91,8 +91,27 @@ class SweepForkDiffPlotCommandLineTest {
         for (JsonNode w : diff.get("finalWeights")) {
             assertEquals(0.0, w.get("difference").asDouble(), w.toString());
         }
-        assertFalse(diff.get("initialWeightsEqual").asBoolean());
-        assertEquals(0, diff.get("firstDivergentEpoch").asInt());
+        // Lined up along their history, the fork is its parent from epoch 10 on: nothing differs.
+        assertEquals("run 2 is a fork of run 1 at epoch 10; history epochs 0-9 are shared", diff.get("alignment").get("statement").asText());
+        assertEquals(10, diff.get("alignment").get("startB").asInt());
+        assertTrue(diff.get("initialWeightsEqual").asBoolean());
+        assertTrue(diff.get("firstDivergentEpoch").isNull());
+        // Its own length is 20 epochs (to the parent's 30): the one difference left once the starts are lined up.
+        assertEquals(1, diff.get("configurationDifferences").size(), diff.get("configurationDifferences").toString());
+        assertEquals("epochs", diff.get("configurationDifferences").get(0).get("field").asText());
+        assertEquals(31, diff.get("epochs").size());
+        for (JsonNode e : diff.get("epochs")) {
+            assertTrue(e.get("weightsEqual").asBoolean(), e.toString());
+        }
+        Cli.Result table = cli.run("diff", "1", "2", "--from", "9", "--to", "11");
+        assertTrue(table.out().contains("run 2 is a fork of run 1 at epoch 10; history epochs 0-9 are shared"), table.out());
+        assertTrue(table.out().contains("weights where the histories part (history epoch 10): equal, bit for bit"), table.out());
+        assertEquals(3, table.out().lines().dropWhile(l -> !l.startsWith("epoch ")).skip(1).takeWhile(l -> !l.isBlank()).count(), table.out());
+        // Epoch by epoch from each run's own start, as before: the fork starts elsewhere.
+        JsonNode own = json(cli.run("diff", "1", "2", "--format", "json", "--no-align"));
+        assertFalse(own.get("initialWeightsEqual").asBoolean());
+        assertEquals(0, own.get("firstDivergentEpoch").asInt());
+        assertFalse(own.get("alignment").get("aligned").asBoolean());
     }
 
     @Test
@@ -123,11 +142,25 @@ class SweepForkDiffPlotCommandLineTest {
         assertEquals(0, cli.run("sweep", "--lr", "0.1,0.2", "--epochs", "10", "--chained").exitCode());
         Cli.Result table = cli.run("diff", "seed-lr0.1", "seed-lr0.2");
         assertEquals(0, table.exitCode(), table.err());
-        assertTrue(table.out().contains("initial weights: NOT equal. The runs did not start from the same weights, so comparing their"
-                + " learning rates is confounded"), table.out());
-        assertTrue(table.out().contains("first epoch whose weights differ: 0"), table.out());
-        Cli.Result sql = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2) WHERE epoch < 2", "--format", "csv");
-        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), sql.lines());
+        assertTrue(table.out().contains("run 2 is a fork of run 1 at epoch 10; history epochs 0-9 are shared"), table.out());
+        assertTrue(table.out().contains("the runs do not overlap: run 1's history ends at history epoch 10, where run 2 goes on from it,"
+                + " so comparing their learning rates is confounded"), table.out());
+        Cli.Result own = cli.run("diff", "seed-lr0.1", "seed-lr0.2", "--no-align");
+        assertTrue(own.out().contains("initial weights: NOT equal. The runs did not start from the same weights, so comparing their"
+                + " learning rates is confounded"), own.out());
+        assertTrue(own.out().contains("first epoch whose weights differ: 0"), own.out());
+        // run_diff lines them up as diff does, and compares their own epochs from 0 when told not to.
+        Cli.Result sql = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2) WHERE epoch IN (0, 9, 10, 11)", "--format", "csv");
+        assertEquals(List.of("epoch,weights_equal", "0,true", "9,true", "10,true", "11,"), sql.lines());
+        Cli.Result ownEpochs = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2, FALSE) WHERE epoch < 2", "--format", "csv");
+        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), ownEpochs.lines());
+        JsonNode diff = json(cli.run("diff", "1", "2", "--format", "json"));
+        Cli.Result all = cli.run("sql", "SELECT epoch, loss_a, loss_b, max_weight_difference FROM run_diff(1, 2) ORDER BY epoch", "--format", "csv");
+        assertEquals(diff.get("epochs").size() + 1, all.lines().size(), "a row for every row of diff");
+        for (JsonNode e : diff.get("epochs")) {
+            String line = all.lines().get(e.get("epoch").asInt() + 1);
+            assertEquals(e.get("epoch").asText() + "," + text(e.get("lossA")) + "," + text(e.get("lossB")) + "," + text(e.get("maxWeightDifference")), line);
+        }
     }
 
     @Test
@@ -195,5 +228,9 @@ class SweepForkDiffPlotCommandLineTest {
             assertEquals(0, r.exitCode(), command);
             assertTrue(r.out().contains("Examples:"), command);
         }
+    }
+
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() ? "" : value.asText();
     }
 }

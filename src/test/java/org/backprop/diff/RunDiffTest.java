@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,31 +13,31 @@ import org.backprop.model.Dataset;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.QueryResult;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoreLocation;
+import org.backprop.events.QueryResult;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.store.TempStore;
 import org.backprop.sweep.SweepResult;
 import org.backprop.sweep.Sweeper;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RunDiffTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
-    private static long train(RunStore store, RunConfig config) {
+    private static long train(H2EventStore store, RunConfig config) {
         return new Trainer(store).train(config, TrainingProgress.NONE).started().runId();
     }
 
     @Test
     void diffOfTwoRunsOfTheSameConfigurationReportsNoDifferenceAtAll() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long a = train(store, RunConfig.seed().withEpochs(30));
             long b = train(store, RunConfig.seed().withEpochs(30));
             RunDiff diff = RunDiff.of(store, a, b);
@@ -63,7 +62,7 @@ class RunDiffTest {
 
     @Test
     void diffFindsTheFirstEpochWhoseWeightsDifferForTwoRatesFromTheSameStart() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long a = train(store, RunConfig.seed().withEpochs(10));
             long b = train(store, RunConfig.seed().withEpochs(10).withLearningRate(0.5));
             RunDiff diff = RunDiff.of(store, a, b);
@@ -83,7 +82,7 @@ class RunDiffTest {
 
     @Test
     void diffOfARunAndItsLongerTwinHasNoDivergentEpochButNamesTheEpochCount() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long a = train(store, RunConfig.seed().withEpochs(10));
             long b = train(store, RunConfig.seed().withEpochs(15));
             RunDiff diff = RunDiff.of(store, a, b);
@@ -100,9 +99,12 @@ class RunDiffTest {
 
     @Test
     void diffStatesTheInitialWeightsConfoundOfAChainedSweep() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult chained = new Sweeper(store, 1).run(RunConfig.seed().withEpochs(20), List.of(0.1, 0.2), true);
-            RunDiff diff = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId());
+            RunDiff lined = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId());
+            assertFalse(lined.initialWeightsEqual(), "the second run continues the first: no like-for-like start");
+            assertTrue(lined.startStatement().startsWith("the runs do not overlap"), lined.startStatement());
+            RunDiff diff = RunDiff.of(store, chained.runs().get(0).runId(), chained.runs().get(1).runId(), false);
             assertFalse(diff.initialWeightsEqual());
             assertEquals(0, diff.firstDivergentEpoch());
             ConfigDifference initial = diff.configurationDifferences().stream().filter(d -> d.field().equals("initial weights")).findFirst().orElseThrow();
@@ -115,7 +117,7 @@ class RunDiffTest {
     void diffOfDifferentNetworksComparesLossesButNoWeights() {
         Network other = new Network(new int[] {2, 3, 2}, List.of(Activation.SIGMOID, Activation.SIGMOID), false, false);
         RunConfig wide = new RunConfig("wide", other, Dataset.seed(), Parameters.random(other, 5), 5L, 0.1, 5);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long a = train(store, RunConfig.seed().withEpochs(5));
             long b = train(store, wide);
             RunDiff diff = RunDiff.of(store, a, b);
@@ -129,7 +131,7 @@ class RunDiffTest {
 
     @Test
     void runDiffInSqlGivesTheSamePerEpochComparisonAsTheDiff() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long a = train(store, RunConfig.seed().withEpochs(12));
             long b = train(store, RunConfig.seed().withEpochs(9).withLearningRate(0.7));
             RunDiff diff = RunDiff.of(store, a, b);

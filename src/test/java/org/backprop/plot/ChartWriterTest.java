@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
@@ -22,7 +22,7 @@ class ChartWriterTest {
 
     @Test
     void errorChartOfTwoRunsIsAPngOfTheRequestedSize() throws IOException {
-        try (RunStore store = RunStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             Trainer trainer = new Trainer(store);
             long a = trainer.train(RunConfig.seed().withEpochs(50), TrainingProgress.NONE).started().runId();
             long b = trainer.train(RunConfig.seed().withEpochs(50).withLearningRate(1.0), TrainingProgress.NONE).started().runId();
@@ -40,8 +40,28 @@ class ChartWriterTest {
     }
 
     @Test
+    void aForkIsDrawnWhereItsHistoryPutsItUnlessAskedNotTo() {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+            long parent = new Trainer(store).train(RunConfig.seed().withEpochs(40), TrainingProgress.NONE).started().runId();
+            long fork = new org.backprop.sweep.Fork(store).run(new org.backprop.sweep.ForkRequest(parent, 25, 0.5, 10, null), null,
+                    TrainingProgress.NONE).started().runId();
+            Chart lined = RunCharts.error(store, List.of(parent, fork), "t", false, 640, 480);
+            assertEquals(25.0, lined.series().get(1).x(0), "the fork's epoch 0 is history epoch 25");
+            assertEquals(34.0, lined.series().get(1).x(9));
+            assertEquals(store.epochs(fork, 0, 0).get(0).loss(), lined.series().get(1).y(0));
+            assertTrue(lined.xLabel().startsWith("history epoch"), lined.xLabel());
+            Chart own = RunCharts.error(store, List.of(parent, fork), "t", false, 640, 480, false);
+            assertEquals(0.0, own.series().get(1).x(0));
+            assertEquals("epoch", own.xLabel());
+            Chart weights = RunCharts.values(store, List.of(fork), RunCharts.Values.WEIGHTS, 640, 480);
+            assertEquals(25.0, weights.series().get(0).x(0));
+            assertEquals(35.0, weights.series().get(0).x(10), "the weights after the fork's last update");
+        }
+    }
+
+    @Test
     void weightsChartHasALinePerWeightEndingWithTheFinalWeights() throws IOException {
-        try (RunStore store = RunStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
+        try (H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()))) {
             long a = new Trainer(store).train(RunConfig.seed().withEpochs(30), TrainingProgress.NONE).started().runId();
             Chart chart = RunCharts.values(store, List.of(a), RunCharts.Values.WEIGHTS, 800, 500);
             assertEquals(8, chart.series().size());

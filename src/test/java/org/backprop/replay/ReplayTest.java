@@ -4,31 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.UnknownRunException;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoreLocation;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.store.TempStore;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReplayTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
     @Test
     void walkingARunAcrossSeveralStoredRowsGivesEveryEpochOnceInOrder() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long id = new Trainer(store).train(RunConfig.seed().withEpochs(1000), TrainingProgress.NONE).started().runId();
             assertTrue(store.query("SELECT COUNT(*) FROM epoch_blocks").rows().get(0).get(0) instanceof Long rows && rows > 2,
                     "the test needs a run spread over several rows");
@@ -45,7 +44,7 @@ class ReplayTest {
 
     @Test
     void stateAtAnEpochIsWhatThatEpochUsedAndTheFinalStateIsWhatTheRunEndedWith() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long id = new Trainer(store).train(RunConfig.seed().withEpochs(1000), TrainingProgress.NONE).started().runId();
             Replay replay = new Replay(store, id);
             List<EpochRecorded> epochs = store.epochs(id, 0, 999);
@@ -62,7 +61,7 @@ class ReplayTest {
 
     @Test
     void anEpochOutsideTheRunIsRefusedNamingTheRunsEpochs() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed(), TrainingProgress.NONE);
             Replay replay = new Replay(store, 1);
             UnknownRunException e = assertThrows(UnknownRunException.class, () -> replay.epoch(250));
@@ -76,7 +75,7 @@ class ReplayTest {
 
     @Test
     void theSeedSheetIsTheEpochSheetViewRowForRow() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed(), TrainingProgress.NONE);
             Replay replay = new Replay(store, 1);
             EpochSheet sheet = new EpochSheet(replay.started(), false);
@@ -90,7 +89,7 @@ class ReplayTest {
 
     @Test
     void theGenericSheetHoldsTheViewsValuesUnderTheViewsNames() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RecordedRuns.xor(30), TrainingProgress.NONE);
             Replay replay = new Replay(store, 1);
             EpochSheet sheet = new EpochSheet(replay.started(), true);

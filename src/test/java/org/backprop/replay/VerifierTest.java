@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.backprop.events.EpochRecorded;
 import org.backprop.events.EventHashes;
@@ -16,24 +15,24 @@ import org.backprop.model.Dataset;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoreLocation;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.store.TempStore;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class VerifierTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
     @Test
     void untouchedRunsOfEveryKindVerify() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             Trainer trainer = new Trainer(store);
             trainer.train(RunConfig.seed().withEpochs(700), TrainingProgress.NONE);
             trainer.train(RecordedRuns.xor(60), TrainingProgress.NONE);
@@ -62,7 +61,7 @@ class VerifierTest {
 
     @Test
     void theChainCheckAcceptsARunAsStoredAndNamesTheFirstChangedEvent() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(20), TrainingProgress.NONE);
             StoredRun stored = store.stored(1);
             List<EpochRecorded> epochs = store.epochs(1, 0, 19);

@@ -5,27 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.backprop.events.EpochRecorded;
+import org.backprop.events.RunHistory;
 import org.backprop.events.Lineage;
 import org.backprop.events.RunCompleted;
 import org.backprop.events.UnknownRunException;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoreLocation;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.store.TempStore;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ForkTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
     /** The epoch as if it had been recorded under another run id and number, so that equals compares only its values. */
@@ -37,7 +37,7 @@ class ForkTest {
     @Test
     void forkAtEpochContinuesBitIdenticallyToItsParent() {
         int k = 13;
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long parent = new Trainer(store).train(SweepTest.biasedConfig(40), TrainingProgress.NONE).started().runId();
             TrainingOutcome fork = new Fork(store).run(new ForkRequest(parent, k, null, null, null), null, TrainingProgress.NONE);
             long forkId = fork.started().runId();
@@ -58,7 +58,7 @@ class ForkTest {
 
     @Test
     void forkRecordsItsParentAndForkEpochAndCopiesNoEpochs() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long parent = new Trainer(store).train(RunConfig.seed().withEpochs(20), TrainingProgress.NONE).started().runId();
             long fork = new Fork(store).run(new ForkRequest(parent, 8, 0.5, 5, null), null, TrainingProgress.NONE).started().runId();
             assertEquals(new Lineage(parent, 8), store.started(fork).lineage());
@@ -73,7 +73,7 @@ class ForkTest {
 
     @Test
     void forkAtItsParentsEndContinuesFromItsFinalWeights() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             TrainingOutcome parent = new Trainer(store).train(RunConfig.seed().withEpochs(20), TrainingProgress.NONE);
             long id = parent.started().runId();
             TrainingOutcome fork = new Fork(store).run(new ForkRequest(id, 20, null, null, null), null, TrainingProgress.NONE);
@@ -84,7 +84,7 @@ class ForkTest {
 
     @Test
     void forkAtAnEpochTheParentDoesNotHaveIsRefusedAndRecordsNothing() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long parent = new Trainer(store).train(RunConfig.seed().withEpochs(20), TrainingProgress.NONE).started().runId();
             for (int at : new int[] {21, -1}) {
                 UnknownRunException e = assertThrows(UnknownRunException.class,
@@ -98,7 +98,7 @@ class ForkTest {
 
     @Test
     void historyOfAForkIsItsParentsEpochsUpToTheForkThenItsOwn() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long root = new Trainer(store).train(RunConfig.seed().withEpochs(30), TrainingProgress.NONE).started().runId();
             Fork fork = new Fork(store);
             long child = fork.run(new ForkRequest(root, 10, null, null, null), null, TrainingProgress.NONE).started().runId();
@@ -122,7 +122,7 @@ class ForkTest {
 
     @Test
     void historyLeavesOutAParentThatContributesNoEpochs() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             long root = new Trainer(store).train(RunConfig.seed().withEpochs(10), TrainingProgress.NONE).started().runId();
             Fork fork = new Fork(store);
             long atStart = fork.run(new ForkRequest(root, 0, 0.3, 4, null), null, TrainingProgress.NONE).started().runId();

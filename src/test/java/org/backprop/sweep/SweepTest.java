@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,19 +23,19 @@ import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.model.SeedTable;
-import org.backprop.store.RunStore;
-import org.backprop.store.StoreLocation;
+import org.backprop.store.h2.H2EventStore;
+import org.backprop.store.TempStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SweepTest {
     private static final List<Double> SEED_RATES = List.of(0.1, 0.2, 0.5, 0.8, 1.0, 2.0);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempStore store = new TempStore();
 
-    private RunStore open() {
-        return RunStore.open(StoreLocation.of(dir.resolve("store").toString()));
+    private H2EventStore open() {
+        return store.open();
     }
 
     static RunConfig biasedConfig(int epochs) {
@@ -48,7 +47,7 @@ class SweepTest {
     @Test
     void chainedSweepReproducesTheSeedTableWithinOnePartInATrillion() {
         SeedTable table = SeedTable.load();
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult sweep = new Sweeper(store, 2).run(RunConfig.seed(), SEED_RATES, true);
             assertTrue(sweep.chained());
             assertEquals(6, sweep.runs().size());
@@ -70,7 +69,7 @@ class SweepTest {
 
     @Test
     void chainedSweepIsAChainOfForksEachFromThePreviousRunsEnd() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult sweep = new Sweeper(store, 2).run(RunConfig.seed().withEpochs(10), List.of(0.1, 0.5, 2.0), true);
             List<SweepRun> runs = sweep.runs();
             assertNull(runs.get(0).started().lineage());
@@ -90,7 +89,7 @@ class SweepTest {
 
     @Test
     void independentSweepStartsEveryRateFromTheSameInitialWeights() {
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult sweep = new Sweeper(store, 2).run(RunConfig.seed(), SEED_RATES, false);
             assertEquals(6, sweep.runs().size());
             for (int i = 0; i < 6; i++) {
@@ -117,7 +116,7 @@ class SweepTest {
     @Test
     void independentSweepGivesTheSameRunsInTheSameOrderWithOneThreadOrMany() {
         List<Double> rates = List.of(2.0, 0.1, 0.9, 0.3, 1.5);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult one = new Sweeper(store, 1).run(biasedConfig(60), rates, false);
             SweepResult many = new Sweeper(store, 5).run(biasedConfig(60), rates, false);
             assertTrue(one.sweepId() != many.sweepId());
@@ -143,7 +142,7 @@ class SweepTest {
     @Test
     void progressHearsEveryEpochOfEveryRunInOrderUnderItsRunsNumber() {
         for (boolean chained : List.of(false, true)) {
-            try (RunStore store = open()) {
+            try (H2EventStore store = open()) {
                 // One list a run, written by that run's thread only; the lists themselves exist before the sweep.
                 List<List<Integer>> heard = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
                 SweepProgress progress = (run, epoch, total, loss) -> {
@@ -159,11 +158,11 @@ class SweepTest {
 
     @Test
     void sweepIdsAreUniqueWhenTwoStoresAllocateThemAtOnce() throws Exception {
-        try (RunStore first = open(); RunStore second = open()) {
+        try (H2EventStore first = open(); H2EventStore second = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 List<Future<List<Long>>> futures = new ArrayList<>();
-                for (RunStore store : List.of(first, second)) {
+                for (H2EventStore store : List.of(first, second)) {
                     futures.add(pool.submit(() -> {
                         List<Long> ids = new ArrayList<>();
                         for (int i = 0; i < 25; i++) {
@@ -188,7 +187,7 @@ class SweepTest {
         Network network = new Network(new int[] {1, 1}, List.of(Activation.IDENTITY), false, false);
         RunConfig diverging = new RunConfig("diverging", network, new Dataset(new double[][] {{1000}}, new double[][] {{0}}),
                 new Parameters(new double[] {1.0}, null), null, 1e-7, 100);
-        try (RunStore store = open()) {
+        try (H2EventStore store = open()) {
             SweepResult sweep = new Sweeper(store, 1).run(diverging, List.of(1e-7, 10.0, 0.1), true);
             assertEquals(2, sweep.runs().size());
             assertTrue(sweep.runs().get(0).completed());

@@ -3,7 +3,7 @@ package org.backprop.store.sql;
 import org.backprop.events.EpochCodec;
 import org.backprop.model.Network;
 import org.backprop.model.Parameters;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.StartedRows;
 import org.h2.engine.SessionLocal;
 import org.h2.result.Row;
 import org.h2.table.Table;
@@ -71,7 +71,7 @@ final class RunLayout {
 
     /** The layout of the run whose start event is this row of {@code run_started}. */
     static RunLayout of(Table runStarted, Row started) {
-        Network network = RunStore.network(value(runStarted, started, "LAYERS").getString(), value(runStarted, started, "ACTIVATIONS").getString(),
+        Network network = StartedRows.network(value(runStarted, started, "LAYERS").getString(), value(runStarted, started, "ACTIVATIONS").getString(),
                 value(runStarted, started, "BIASED").getBoolean(), value(runStarted, started, "TRAIN_BIASES").getBoolean());
         int samples = value(runStarted, started, "SAMPLE_COUNT").getInt();
         return new RunLayout(value(runStarted, started, "RUN_ID").getLong(), network, samples, value(runStarted, started, "LEARNING_RATE").getDouble(),

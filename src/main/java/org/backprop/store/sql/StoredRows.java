@@ -3,7 +3,7 @@ package org.backprop.store.sql;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import org.backprop.store.StoredEpochs;
+import org.backprop.store.h2.StoredEpochs;
 import org.h2.engine.SessionLocal;
 import org.h2.index.Cursor;
 import org.h2.index.Index;

@@ -2,7 +2,7 @@ package org.backprop.store.sql;
 
 import java.nio.file.Path;
 import org.backprop.model.RunConfig;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingProgress;
@@ -15,8 +15,8 @@ final class IssueStore {
     private IssueStore() {
     }
 
-    static RunStore open(Path dir) {
-        RunStore store = RunStore.open(StoreLocation.of(dir.resolve("issue").toString()));
+    static H2EventStore open(Path dir) {
+        H2EventStore store = H2EventStore.open(StoreLocation.of(dir.resolve("issue").toString()));
         if (store.runIds().isEmpty()) {
             Trainer trainer = new Trainer(store);
             trainer.train(RunConfig.seed(), TrainingProgress.NONE);

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.backprop.store.InvalidQueryException;
-import org.backprop.store.RunStore;
+import org.backprop.events.InvalidQueryException;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewDifferentialTest {
     @TempDir
     static Path dir;
-    static RunStore store;
+    static H2EventStore store;
     static Connection oracle;
 
     @BeforeAll
     static void record() throws SQLException {
-        store = RunStore.open(StoreLocation.of(dir.resolve("views").toString()));
+        store = H2EventStore.open(StoreLocation.of(dir.resolve("views").toString()));
         ViewFixture.recordRuns(store);
         oracle = ViewFixture.oracle(store);
     }

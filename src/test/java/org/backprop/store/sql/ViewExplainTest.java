@@ -3,7 +3,7 @@ package org.backprop.store.sql;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewExplainTest {
     @TempDir
     static Path dir;
-    static RunStore store;
+    static H2EventStore store;
 
     @BeforeAll
     static void record() {
@@ -98,7 +98,7 @@ class ViewExplainTest {
     void inAStoreOfOneRunTheBoundsStillReachTheIndexThatServesTheOrder(@TempDir Path one) {
         // With one run, an equality on run_id selects every row: were the scan priced as low as the index, H2 would
         // drop the bounds with the scan's plan and then swap the sorted index in for the ORDER BY, reading unbounded.
-        try (RunStore single = org.backprop.store.RunStore.open(org.backprop.store.StoreLocation.of(one.resolve("one").toString()))) {
+        try (H2EventStore single = H2EventStore.open(org.backprop.store.StoreLocation.of(one.resolve("one").toString()))) {
             new org.backprop.training.Trainer(single).train(org.backprop.model.RunConfig.seed(), org.backprop.training.TrainingProgress.NONE);
             String plan = ((String) single.query("EXPLAIN ANALYZE SELECT epoch FROM epoch_losses WHERE run_id = 1 ORDER BY run_id DESC, epoch DESC LIMIT 3")
                     .rows().get(0).get(0)).replaceAll("\\s+", " ");

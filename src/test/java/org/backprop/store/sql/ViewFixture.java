@@ -27,7 +27,7 @@ import org.backprop.model.Network;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.replay.RecordedRuns;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.backprop.sweep.Fork;
 import org.backprop.sweep.ForkRequest;
 import org.backprop.training.Trainer;
@@ -50,7 +50,7 @@ final class ViewFixture {
      * 5 a fork of run 1 at epoch 20 with another learning rate; 6 a run that diverged (failed);
      * 7 a 128-130-4 network, whose epochs are too large for one stored row and are kept in parts.
      */
-    static void recordRuns(RunStore store) {
+    static void recordRuns(H2EventStore store) {
         Trainer trainer = new Trainer(store);
         trainer.train(RunConfig.seed().withEpochs(60), TrainingProgress.NONE);
         Network biased = new Network(new int[] {3, 4, 2}, List.of(Activation.TANH, Activation.SIGMOID), true, true);
@@ -191,7 +191,7 @@ final class ViewFixture {
         }
     }
 
-    /** A query's rows as JDBC gives them (the same form {@code RunStore.query} gives). */
+    /** A query's rows as JDBC gives them (the same form {@code H2EventStore.query} gives). */
     static List<List<Object>> rows(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.backprop.store.RunStore;
+import org.backprop.store.h2.H2EventStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ViewQueryCasesTest {
     @TempDir
     static Path dir;
-    static RunStore store;
+    static H2EventStore store;
 
     @BeforeAll
     static void record() {

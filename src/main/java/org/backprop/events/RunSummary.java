@@ -1,0 +1,21 @@
+package org.backprop.events;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+
+/** One row of the {@code runs} view. */
+public record RunSummary(long runId, String name, double learningRate, int epochs, String status, Long parentRunId,
+                         Integer forkEpoch, OffsetDateTime createdAt, Long sweepId, String layers, int epochsRecorded,
+                         String reason) {
+
+    /** The columns of {@link #row()}, as {@code backprop runs} prints them. */
+    public static final List<String> COLUMNS = List.of("run_id", "name", "layers", "learning_rate", "epochs", "epochs_recorded",
+            "status", "parent_run_id", "fork_epoch", "sweep_id", "created_at", "reason");
+
+    /** The run as one row of {@link #COLUMNS}. */
+    public List<Object> row() {
+        return Arrays.asList(runId, name, layers, learningRate, epochs, epochsRecorded, status, parentRunId, forkEpoch, sweepId,
+                createdAt == null ? null : createdAt.toString(), reason);
+    }
+}

@@ -1,0 +1,224 @@
+package org.backprop.store.h2;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Optional;
+import org.backprop.events.CanonicalConfig;
+import org.backprop.events.EpochCodec;
+import org.backprop.events.EventHashes;
+import org.backprop.events.ImportOrigin;
+import org.backprop.events.Lineage;
+import org.backprop.events.PackedRecorder;
+import org.backprop.events.ResumeRefusedException;
+import org.backprop.events.RunEvent;
+import org.backprop.events.RunRecorder;
+import org.backprop.events.RunStarted;
+import org.backprop.events.SheetSource;
+import org.backprop.events.StoreFaultException;
+import org.backprop.model.RunConfig;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Starting, resuming and importing runs: the start event and the writer's claim, then a recorder whose blocks a
+ * {@link BlockWriter} commits through a connection of the run's own.
+ */
+final class RunRecording {
+    /** About how many bytes of whole epochs one row of {@code epoch_blocks} holds, so reading one epoch reads little else. */
+    static final int ROW_BYTES = 64 * 1024;
+
+    private final Jdbi jdbi;
+    private final String where;
+
+    RunRecording(Jdbi jdbi, String where) {
+        this.jdbi = jdbi;
+        this.where = where;
+    }
+
+    RunRecorder start(RunConfig config, Lineage lineage, Long sweepId, SheetSource source) {
+        for (int attempt = 0; ; attempt++) {
+            RunStarted[] tried = new RunStarted[1];
+            Handle writer = null;
+            try {
+                writer = jdbi.open();
+                // The start event and the writer's claim commit together, so the run never looks interrupted.
+                RunStarted started = writer.inTransaction(h -> {
+                    RunStarted s = insertStart(h, config, lineage, sweepId, source, Instant.now());
+                    tried[0] = s;
+                    new WriterLease(s.runId()).acquire(h);
+                    return s;
+                });
+                return recorder(writer, new WriterLease(started.runId()), started, 0);
+            } catch (RuntimeException e) {
+                if (writer != null) {
+                    BlockWriter.closeQuietly(writer);
+                }
+                StoreFaultException fault = H2Errors.faultOf(e, where, "train the run again (nothing of it was recorded)");
+                if (fault != null) {
+                    throw fault;
+                }
+                // The process serving the store went away (AUTO_SERVER): start again, or carry on with the start
+                // event if it was committed before the connection broke.
+                if (!H2Errors.isConnectionLost(e) || attempt == 40) {
+                    throw e;
+                }
+                H2Errors.pause(new SQLException(e.getMessage(), e));
+                if (tried[0] != null && isStored(tried[0])) {
+                    return resume(tried[0]);
+                }
+            }
+        }
+    }
+
+    private PackedRecorder recorder(Handle writer, WriterLease lease, RunStarted started, int nextEpoch) {
+        return new PackedRecorder(new BlockWriter(writer, jdbi::open, lease, started.runId(), where), true, started, nextEpoch,
+                hashOf(writer, started.runId()), ROW_BYTES);
+    }
+
+    /** True when the store holds exactly this start event (its hash covers its id, time and configuration). */
+    private boolean isStored(RunStarted started) {
+        byte[] hash = new EventHashes().start(started);
+        try (Handle h = jdbi.open()) {
+            return h.createQuery("SELECT hash FROM run_started WHERE run_id = :id").bind("id", started.runId())
+                    .mapTo(byte[].class).findOne().map(stored -> Arrays.equals(stored, hash)).orElse(false);
+        }
+    }
+
+    /** A recorder that carries on after the last stored epoch of a run without a terminal event or a live writer. */
+    RunRecorder resume(RunStarted started) {
+        long runId = started.runId();
+        Handle writer = jdbi.open();
+        try {
+            WriterLease lease = new WriterLease(runId);
+            writer.useTransaction(h -> {
+                refuseIfEnded(h, started);
+                lease.acquire(h);
+            });
+            return recorder(writer, lease, started, storedEpochs(writer, runId));
+        } catch (RuntimeException e) {
+            BlockWriter.closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    private static void refuseIfEnded(Handle h, RunStarted started) {
+        long id = started.runId();
+        int weights = started.config().network().weightCount();
+        h.createQuery("SELECT * FROM run_ended WHERE run_id = :id").bind("id", id)
+                .map((rs, ctx) -> {
+                    RunEvent end;
+                    try {
+                        end = RunReads.readEnd(rs, id, weights);
+                    } catch (RuntimeException unreadable) {
+                        end = null;
+                    }
+                    if (end == null || !new EventHashes().endMatches(hashOf(h, id), end, rs.getBytes("hash"))) {
+                        return forgedEnd(h, id, rs.getString("status"), rs.getInt("epoch"), rs.getString("reason"));
+                    }
+                    return EventHashes.COMPLETED.equals(rs.getString("status"))
+                        ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt("epoch")
+                                + " epochs are recorded): there is nothing to resume; 'backprop runs' shows the runs that are interrupted")
+                        : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt("epoch") + " (" + rs.getString("reason")
+                                + "): resuming would fail the same way; train it again with another learning rate");
+                })
+                .findOne().ifPresent(refusal -> {
+                    throw refusal;
+                });
+    }
+
+    /**
+     * An end event whose hash does not follow the run's chain was not written by the run's recorder. The store never
+     * lets an end event go, so the run cannot go on under its id; its epochs are whole, and a fork continues them.
+     */
+    private static ResumeRefusedException forgedEnd(Handle h, long id, String status, int epoch, String reason) {
+        int stored = storedEpochs(h, id);
+        return new ResumeRefusedException("run " + id + "'s end event (" + status + " at epoch " + epoch
+                + (reason == null ? "" : ", '" + reason + "'") + ") was not written by its recorder, since its hash does not follow the run's"
+                + " chain: the store was written behind backprop's back; the " + stored + " epochs recorded before it are intact, and"
+                + " 'backprop fork " + id + " --at " + stored + "' continues them bit for bit as a new run ('backprop verify " + id
+                + "' reports the forgery)");
+    }
+
+    RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {
+        try (Handle writer = jdbi.open()) {
+            return RunImporter.importRun(writer, original, rest, origin, where);
+        }
+    }
+
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, Instant createdAt) {
+        return insertStart(writer, config, lineage, sweepId, source, null, createdAt);
+    }
+
+    static RunStarted insertStart(Handle writer, RunConfig config, Lineage lineage, Long sweepId, SheetSource source, ImportOrigin origin,
+                                  Instant createdAt) {
+        EventHashes hashes = new EventHashes();
+        for (int attempt = 0; ; attempt++) {
+            long runId = writer.createQuery("SELECT COALESCE(MAX(run_id), 0) + 1 FROM run_started").mapTo(Long.class).one();
+            // Whole microseconds, so the instant reads back from the database exactly as it was hashed.
+            RunStarted started = new RunStarted(runId, config, lineage, sweepId, createdAt.truncatedTo(ChronoUnit.MICROS), source, origin);
+            String json = CanonicalConfig.json(started);
+            byte[] initial = EpochCodec.pack(config.initial());
+            byte[] hash = hashes.start(json.getBytes(StandardCharsets.UTF_8), initial);
+            try {
+                writer.createUpdate("""
+                        INSERT INTO run_started (run_id, name, learning_rate, epochs, layers, activations, biased, train_biases,
+                            sample_count, inputs, targets, initial_parameters, weight_seed, parent_run_id, fork_epoch, sweep_id,
+                            config, hash, created_at)
+                        VALUES (:id, :name, :rate, :epochs, :layers, :activations, :biased, :trainBiases, :samples, :inputs,
+                            :targets, :initial, :seed, :parent, :forkEpoch, :sweep, :config, :hash, :createdAt)""")
+                        .bind("id", runId)
+                        .bind("name", config.name())
+                        .bind("rate", config.learningRate())
+                        .bind("epochs", config.epochs())
+                        .bind("layers", config.network().shape())
+                        .bind("activations", StartedRows.activations(config.network()))
+                        .bind("biased", config.network().biased())
+                        .bind("trainBiases", config.network().trainBiases())
+                        .bind("samples", config.data().sampleCount())
+                        .bind("inputs", EpochCodec.packRows(config.data().inputs()))
+                        .bind("targets", EpochCodec.packRows(config.data().targets()))
+                        .bind("initial", initial)
+                        .bind("seed", config.weightSeed())
+                        .bind("parent", lineage == null ? null : lineage.parentRunId())
+                        .bind("forkEpoch", lineage == null ? null : lineage.forkEpoch())
+                        .bind("sweep", sweepId)
+                        .bind("config", json)
+                        .bind("hash", hash)
+                        .bind("createdAt", OffsetDateTime.ofInstant(started.createdAt(), ZoneOffset.UTC))
+                        .execute();
+                return started;
+            } catch (UnableToExecuteStatementException e) {
+                // Another process took this run id first: take the next one.
+                if (attempt >= 200 || !H2Errors.isDuplicateKey(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The number of epochs the run has stored. */
+    static int storedEpochs(Handle h, long runId) {
+        // Ordering by the whole index lets H2 read just its last entry instead of every row of the run.
+        return h.createQuery("SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, last_epoch DESC LIMIT 1")
+                .bind("id", runId).mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    /** The hash of the run's newest event: its last epoch's, or its start event's when it has no epochs. */
+    static byte[] hashOf(Handle h, long runId) {
+        Optional<byte[]> lastBlock = h.createQuery("""
+                SELECT hashes FROM epoch_blocks WHERE run_id = :id ORDER BY run_id DESC, first_epoch DESC LIMIT 1""")
+                .bind("id", runId).mapTo(byte[].class).findOne();
+        if (lastBlock.isPresent()) {
+            byte[] hashes = lastBlock.get();
+            return Arrays.copyOfRange(hashes, hashes.length - EventHashes.LENGTH, hashes.length);
+        }
+        return h.createQuery("SELECT hash FROM run_started WHERE run_id = :id").bind("id", runId).mapTo(byte[].class).one();
+    }
+}

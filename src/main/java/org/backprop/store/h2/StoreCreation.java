@@ -1,0 +1,130 @@
+package org.backprop.store.h2;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import org.backprop.events.StoreException;
+import org.backprop.store.StoreLocation;
+
+/**
+ * Creating a file store whole or not at all, with credentials of its own: of two processes creating one store at once
+ * one makes it and the other waits for it, and a process killed halfway leaves nothing that looks like a store.
+ */
+final class StoreCreation {
+    private static final String CREATING = ".creating-";
+    /** A credentials file without its store, this old, was left by a creation that was killed halfway. */
+    private static final Duration ABANDONED = Duration.ofMinutes(1);
+
+    private StoreCreation() {
+    }
+
+    /**
+     * Creates a file store whole or not at all: its credentials file is claimed first (of two processes creating the
+     * store at once, the one that claims it makes the store), then the store is set up under a temporary name and
+     * linked into place, so a process killed meanwhile leaves no half-made store behind.
+     */
+    static void createFile(StoreLocation location) throws SQLException, IOException {
+        Path folder = location.file().toAbsolutePath().getParent();
+        String name = location.file().getFileName().toString();
+        removeAbandonedCreations(folder, name);
+        Path temporary = folder.resolve(name + CREATING + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Path temporaryData = Path.of(temporary + ".mv.db");
+        StoreCredentials credentials = StoreCredentials.generate(location.credentialsFile());
+        boolean claimed = false;
+        try {
+            claimed = claim(location, credentials, Path.of(temporary + ".credentials"));
+            if (!claimed) {
+                return;
+            }
+            // The first user of a new H2 database is its admin: the owner, until the store's users are secured.
+            String url = "jdbc:h2:" + location.databaseName().replace(location.file().toString(), temporary.toString());
+            try (Connection owner = credentials.owner().connect(url); Connection admin = AdminSession.of(owner).orElseThrow()) {
+                Schema.migrate(() -> H2Opening.adminOf(owner));
+                StoreUsers.secure(admin, credentials);
+            }
+            try {
+                Files.createLink(location.dataFile(), temporaryData);
+            } catch (FileAlreadyExistsException e) {
+                throw new StoreException("the store " + location.describe() + " appeared while this process was creating it, with"
+                        + " no credentials file of its own: move it away, or give another --db path");
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.move(temporaryData, location.dataFile());
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            if (claimed && !Files.exists(location.dataFile())) {
+                Files.deleteIfExists(location.credentialsFile());
+            }
+            throw e;
+        } finally {
+            Files.deleteIfExists(temporaryData);
+            Files.deleteIfExists(Path.of(temporary + ".trace.db"));
+        }
+    }
+
+    /**
+     * Puts the new store's credentials file into place unless one is there; false when another process made it first
+     * (it is creating the store, which this process then waits for and opens).
+     */
+    private static boolean claim(StoreLocation location, StoreCredentials credentials, Path temporary) throws IOException {
+        Path file = location.credentialsFile();
+        for (int attempt = 0; ; attempt++) {
+            new StoreCredentials(temporary, credentials.owner(), credentials.app(), credentials.reader()).write(location.describe());
+            try {
+                Files.createLink(file, temporary);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 0 && Files.notExists(location.dataFile()) && isAbandoned(file)) {
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                awaitStore(location);
+                return false;
+            } catch (UnsupportedOperationException e) {
+                Files.move(temporary, file);
+                return true;
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    private static boolean isAbandoned(Path credentials) throws IOException {
+        return Duration.between(Files.getLastModifiedTime(credentials).toInstant(), Instant.now()).compareTo(ABANDONED) > 0;
+    }
+
+    /** Waits for the store another process is creating; refuses if it does not appear within a minute. */
+    private static void awaitStore(StoreLocation location) {
+        long deadline = System.nanoTime() + ABANDONED.toNanos();
+        while (Files.notExists(location.dataFile())) {
+            if (System.nanoTime() > deadline) {
+                throw new StoreException("the store " + location.describe() + " has a credentials file (" + location.credentialsFile()
+                        + ") but no store appeared beside it within a minute: if no other backprop is creating it, delete that file");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for another process to create " + location.describe(), e);
+            }
+        }
+    }
+
+    /** Deletes the temporary files of creations whose process was killed before it could link the store into place. */
+    private static void removeAbandonedCreations(Path folder, String name) throws IOException {
+        try (var files = Files.newDirectoryStream(folder, name + CREATING + "*")) {
+            for (Path f : files) {
+                String rest = f.getFileName().toString().substring((name + CREATING).length());
+                int dash = rest.indexOf('-');
+                if (dash > 0 && rest.substring(0, dash).matches("[0-9]{1,18}")
+                        && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+}
