@@ -24,7 +24,7 @@ import org.h2.value.ValueVarchar;
 /**
  * The {@code runs} table: one row per run, its start event's columns, its terminal event's status, reason and time
  * (or {@code running} while a writer's session is open, else {@code interrupted}), the epochs recorded and the epoch
- * it failed at. Schema 1 to 7 had it as a view; as a table it has an index on run_id for joins with the views, and
+ * it failed at, and its final and lowest epoch loss (read only when asked for). Schema 1 to 9 had it as a view; as a table it has an index on run_id for joins with the views, and
  * H2 may reuse what it computed from it within a statement (a view calling the session check could not be).
  */
 final class RunsTable extends DerivedTable {
@@ -35,11 +35,15 @@ final class RunsTable extends DerivedTable {
     private static final int REASON = 13;
     private static final int ENDED_AT = 14;
     private static final int FAILED_EPOCH = 15;
+    private static final int FINAL_ERROR = 16;
+    private static final int BEST_ERROR = 17;
+    private static final int BEST_EPOCH = 18;
+    private static final int COLUMNS = 19;
 
     RunsTable(CreateTableData data) {
-        super(data, EventTables.RUN_STARTED, EventTables.RUN_ENDED, EventTables.EPOCH_BLOCKS, EventTables.RUN_WRITERS);
-        if (getColumns().length != 16) {
-            throw new IllegalArgumentException("the runs table has 16 columns, run_id to failed_epoch");
+        super(data, EventTables.RUN_STARTED, EventTables.RUN_ENDED, EventTables.EPOCH_BLOCKS, EventTables.EPOCH_PARTS, EventTables.RUN_WRITERS);
+        if (getColumns().length != COLUMNS) {
+            throw new IllegalArgumentException("the runs table has " + COLUMNS + " columns, run_id to best_epoch");
         }
         setIndexes(List.of(index("RUNS_SCAN", DerivedIndex.Use.SCAN), index("RUNS_BY_RUN_ID", DerivedIndex.Use.SORTED, 0)));
     }
@@ -128,23 +132,28 @@ final class RunsTable extends DerivedTable {
     private record Progress(Value status, Value reason, Value endedAt, Value failedEpoch, int epochsRecorded, SessionLocal writer) {
     }
 
-    /** The progress of runs as of one data version; a new version starts an empty one. */
-    private record Known(long version, Map<Long, Progress> runs) {
+    /** The progress and losses of runs as of one data version; a new version starts empty ones. */
+    private record Known(long version, Map<Long, Progress> runs, Map<Long, RunLosses> losses) {
     }
 
-    private volatile Known known = new Known(-1, Map.of());
+    private volatile Known known = new Known(-1, Map.of(), Map.of());
+
+    private Known known() {
+        long version = version().unadjusted();
+        Known k = known;
+        if (k.version() != version) {
+            k = new Known(version, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+            known = k;
+        }
+        return k;
+    }
 
     /**
      * A run's progress, looked up once per data version and kept while a writer it names is connected: a correlated
      * subquery on runs (EXISTS ... WHERE r.run_id = t.run_id) asks for it once per row of the outer query.
      */
     private Progress progress(Tables t, long runId) {
-        long version = version().unadjusted();
-        Known k = known;
-        if (k.version() != version) {
-            k = new Known(version, new ConcurrentHashMap<>());
-            known = k;
-        }
+        Known k = known();
         Progress p = k.runs().get(runId);
         if (p != null && (p.writer() == null || !p.writer().isClosed())) {
             return p;
@@ -155,6 +164,19 @@ final class RunsTable extends DerivedTable {
             k.runs().put(runId, p);
         }
         return p;
+    }
+
+    /** The run's losses, read once per data version (a run's every epoch is read for them), as {@link #progress} is. */
+    private RunLosses losses(Tables t, long runId, int epochsRecorded) {
+        Known k = known();
+        RunLosses l = k.losses().get(runId);
+        if (l == null) {
+            l = RunLosses.read(t.session, runId, epochsRecorded);
+            if (!t.session.hasPendingTransaction()) {
+                k.losses().put(runId, l);
+            }
+        }
+        return l;
     }
 
     private Progress lookUp(Tables t, long runId) {
@@ -210,6 +232,7 @@ final class RunsTable extends DerivedTable {
         private final Row started;
         private final long runId;
         private Progress progress;
+        private RunLosses losses;
 
         RunsRow(Tables t, Row started) {
             this.t = t;
@@ -219,7 +242,7 @@ final class RunsTable extends DerivedTable {
 
         @Override
         public int getColumnCount() {
-            return 16;
+            return COLUMNS;
         }
 
         @Override
@@ -230,12 +253,18 @@ final class RunsTable extends DerivedTable {
             if (progress == null) {
                 progress = progress(t, runId);
             }
+            if (column >= FINAL_ERROR && losses == null) {
+                losses = losses(t, runId, progress.epochsRecorded());
+            }
             return switch (column) {
                 case STATUS -> progress.status();
                 case EPOCHS_RECORDED -> ValueInteger.get(progress.epochsRecorded());
                 case REASON -> progress.reason();
                 case ENDED_AT -> progress.endedAt();
                 case FAILED_EPOCH -> progress.failedEpoch();
+                case FINAL_ERROR -> losses.finalError();
+                case BEST_ERROR -> losses.bestError();
+                case BEST_EPOCH -> losses.bestEpoch();
                 default -> throw new IllegalArgumentException("column " + column);
             };
         }

@@ -12,8 +12,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.backprop.events.EpochRecorded;
 import org.backprop.events.RunRecorder;
+import org.backprop.events.RunSummary;
+import org.backprop.model.Activation;
+import org.backprop.model.Backprop;
+import org.backprop.model.Dataset;
+import org.backprop.model.EpochResult;
+import org.backprop.model.Network;
+import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
 import org.backprop.replay.RecordedRuns;
 import org.backprop.sweep.Fork;
@@ -26,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Schema 10's runs table gives exactly the rows schema 7's runs view gave, and H2 never reuses a result computed from
- * it once a writer it showed as running has gone, though that changes no table.
+ * it once a writer it showed as running has gone, though that changes no table. Its final_error, best_error and
+ * best_epoch are each run's last loss, lowest loss and the first epoch with it, as the run's epochs say.
  */
 class RunsTableTest {
     @TempDir
@@ -35,6 +45,9 @@ class RunsTableTest {
     private H2EventStore open() {
         return H2EventStore.open(StoreLocation.of(dir.resolve("store").toString()));
     }
+
+    private static final String SCHEMA7_COLUMNS = "run_id, name, learning_rate, epochs, status, parent_run_id, fork_epoch, created_at, sweep_id,"
+            + " layers, activations, sample_count, epochs_recorded, reason, ended_at, failed_epoch";
 
     /** Schema 7's view, as its migration wrote it, under another name. */
     private static String schema7View() throws IOException {
@@ -59,11 +72,12 @@ class RunsTableTest {
                  Statement s = owner.createStatement()) {
                 s.execute(schema7View());
                 s.execute("GRANT SELECT ON runs_schema7 TO backprop_reader");
-                List<List<Object>> runs = store.query("SELECT * FROM runs ORDER BY run_id").rows();
+                List<List<Object>> runs = store.query("SELECT " + SCHEMA7_COLUMNS + " FROM runs ORDER BY run_id").rows();
                 assertEquals(store.query("SELECT * FROM runs_schema7 ORDER BY run_id").rows(), runs);
                 assertEquals(List.of("completed", "completed", "interrupted", "interrupted", "running"),
                         runs.stream().map(r -> r.get(4)).toList());
-                assertEquals(store.query("SELECT * FROM runs_schema7 WHERE run_id = 2").rows(), store.query("SELECT * FROM runs WHERE run_id = 2").rows());
+                assertEquals(store.query("SELECT * FROM runs_schema7 WHERE run_id = 2").rows(),
+                        store.query("SELECT " + SCHEMA7_COLUMNS + " FROM runs WHERE run_id = 2").rows());
                 assertEquals(List.of(List.of(5L, 4L, 3L)), List.of(store.query("SELECT run_id FROM runs WHERE run_id > 2 ORDER BY run_id DESC")
                         .rows().stream().map(r -> r.get(0)).toList()));
             }
@@ -92,6 +106,71 @@ class RunsTableTest {
                 assertEquals(1L, one(r, "SELECT COUNT(*) FROM run_writers"));
                 assertEquals("interrupted", one(r, status));
                 assertEquals(0L, one(r, epochs), "no run is running any more, so the subquery selects no run");
+            }
+        }
+    }
+
+    @Test
+    void finalAndBestErrorAreEachRunsLastAndLowestLossAsItsEpochsSay() {
+        try (H2EventStore store = open()) {
+            new Trainer(store).train(RunConfig.seed().withEpochs(30), TrainingProgress.NONE);
+            // Identity outputs with too large a rate: the loss falls for a while, then grows until it overflows.
+            Network network = new Network(new int[] {2, 3, 2}, List.of(Activation.TANH, Activation.IDENTITY), true, true);
+            Dataset data = new Dataset(new double[][] {{0.5, -1}, {2, 1}, {-1.5, 0.25}}, new double[][] {{1, 0}, {0, 1}, {3, -2}});
+            new Trainer(store).train(new RunConfig("too-fast", network, data, Parameters.random(network, 11), 11L, 4.0, 5000), TrainingProgress.NONE);
+            new Fork(store).run(new ForkRequest(1, 10, 0.5, 5, null), null, TrainingProgress.NONE);
+            RecordedRuns.cutShort(store, 7);
+            store.start(RunConfig.seed().withName("never-trained"), null, null).close();
+
+            for (long id = 1; id <= 5; id++) {
+                List<EpochRecorded> epochs = store.epochs(id, 0, store.epochCount(id) - 1);
+                Double last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1).loss();
+                Double best = null;
+                Integer bestEpoch = null;
+                for (EpochRecorded e : epochs) {
+                    if (best == null || e.loss() < best) {
+                        best = e.loss();
+                        bestEpoch = e.epoch();
+                    }
+                }
+                assertEquals(Arrays.asList(last, best, bestEpoch),
+                        store.query("SELECT final_error, best_error, best_epoch FROM runs WHERE run_id = " + id).rows().get(0), "run " + id);
+                RunSummary listed = store.runs().get((int) id - 1);
+                assertEquals(Arrays.asList(last, best, bestEpoch), Arrays.asList(listed.finalError(), listed.bestError(), listed.bestEpoch()), "run " + id);
+            }
+            assertEquals(List.of(List.of(29, true)), store.query("SELECT best_epoch, final_error = best_error FROM runs WHERE run_id = 1").rows(),
+                    "the seed run's loss falls every epoch");
+            assertEquals(store.query("SELECT total_error FROM epoch_losses WHERE run_id = 1 AND epoch = 29").rows().get(0).get(0),
+                    store.query("SELECT final_error FROM runs WHERE run_id = 1").rows().get(0).get(0));
+            List<Object> failed = store.query("SELECT status, best_epoch, epochs_recorded, best_error < final_error FROM runs WHERE run_id = 2").rows().get(0);
+            assertEquals("failed", failed.get(0));
+            assertTrue((Integer) failed.get(1) < (Integer) failed.get(2) - 1 && Boolean.TRUE.equals(failed.get(3)),
+                    "the diverging run did best before its end: " + failed);
+            assertEquals(Arrays.asList(null, null, null), store.query("SELECT final_error, best_error, best_epoch FROM runs WHERE run_id = 5").rows().get(0));
+            assertEquals(List.of(List.of("too-fast")), store.query("SELECT name FROM runs WHERE best_epoch < epochs_recorded - 1").rows());
+        }
+    }
+
+    @Test
+    void aRunningRunsFinalErrorFollowsEachEpochItRecords() {
+        try (H2EventStore store = open()) {
+            RunConfig config = RunConfig.seed().withLearningRate(50.0).withEpochs(20);
+            try (RunRecorder live = store.start(config, null, null)) {
+                Parameters p = config.initial();
+                double best = Double.POSITIVE_INFINITY;
+                int bestEpoch = -1;
+                for (int epoch = 0; epoch < 20; epoch++) {
+                    EpochResult r = Backprop.epoch(config.network(), config.data(), p, config.learningRate());
+                    live.append(new EpochRecorded(1, epoch, p, r.netInputs(), r.activations(), r.deltas(), r.weightGradients(), r.biasGradients(), r.loss()));
+                    live.flush();
+                    if (r.loss() < best) {
+                        best = r.loss();
+                        bestEpoch = epoch;
+                    }
+                    p = r.after();
+                    assertEquals(Arrays.asList(epoch + 1, r.loss(), best, bestEpoch),
+                            store.query("SELECT epochs_recorded, final_error, best_error, best_epoch FROM runs").rows().get(0), "after epoch " + epoch);
+                }
             }
         }
     }
