@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.backprop.store.h2.H2EventStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,22 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
  * query is fast or slow; and the bounds from subqueries and joins reach the index instead of a scan.
  */
 class ViewExplainTest {
-    @TempDir
-    static Path dir;
-    static H2EventStore store;
-
-    @BeforeAll
-    static void record() {
-        store = IssueStore.open(dir);
-    }
-
-    @AfterAll
-    static void close() {
-        store.close();
-    }
+    @RegisterExtension
+    static final IssueStore ISSUE = new IssueStore();
 
     private static String plan(String sql) {
-        return ((String) store.query("EXPLAIN " + sql).rows().get(0).get(0)).replaceAll("\\s+", " ");
+        return ((String) ISSUE.store().query("EXPLAIN " + sql).rows().get(0).get(0)).replaceAll("\\s+", " ");
     }
 
     private static void assertPlan(String sql, String... parts) {

@@ -2,15 +2,11 @@ package org.backprop.store.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.backprop.store.h2.H2EventStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,19 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the long run's last loss as {@code train} printed it.
  */
 class ViewQueryCasesTest {
-    @TempDir
-    static Path dir;
-    static H2EventStore store;
-
-    @BeforeAll
-    static void record() {
-        store = IssueStore.open(dir);
-    }
-
-    @AfterAll
-    static void close() {
-        store.close();
-    }
+    @RegisterExtension
+    static final IssueStore ISSUE = new IssueStore();
 
     private static Arguments c(String sql, Object[]... rows) {
         return Arguments.of(sql, Arrays.stream(rows).map(Arrays::asList).toList());
@@ -115,15 +100,15 @@ class ViewQueryCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyShapeGivesExactlyItsRows(String sql, List<List<Object>> expected) {
-        assertEquals(expected, store.query(sql).rows(), sql);
+        assertEquals(expected, ISSUE.store().query(sql).rows(), sql);
     }
 
     @Test
     void aRunNamedInASubqueryOrAJoinGivesTheSameAggregateAsItsId() {
-        List<List<Object>> literal = store.query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2").rows();
+        List<List<Object>> literal = ISSUE.store().query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2").rows();
         assertEquals(160_000L, literal.get(0).get(0));
-        assertEquals(literal, store.query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'long')").rows());
-        assertEquals(literal, store.query("SELECT COUNT(*), SUM(gradient) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'long'").rows());
-        assertEquals(literal, store.query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id IN (SELECT run_id FROM runs WHERE name = 'long')").rows());
+        assertEquals(literal, ISSUE.store().query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'long')").rows());
+        assertEquals(literal, ISSUE.store().query("SELECT COUNT(*), SUM(gradient) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'long'").rows());
+        assertEquals(literal, ISSUE.store().query("SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id IN (SELECT run_id FROM runs WHERE name = 'long')").rows());
     }
 }
