@@ -107,7 +107,7 @@ public final class Main implements Runnable {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, a) -> {
             out.flush();
-            err.println("backprop: " + PrintableText.escaped(e.getMessage()));
+            err.println("backprop: " + PrintableText.escaped(ParseErrors.sentence(e)));
             if (debugRequested(a)) {
                 e.printStackTrace(err);
             }

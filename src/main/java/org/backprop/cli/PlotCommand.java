@@ -64,8 +64,11 @@ final class PlotCommand implements StoreCommand {
 
     @Override
     public StoreAccess prepare() {
-        if (runs.isEmpty() == (sweep == null)) {
-            throw new BadInputException("name the runs to draw, or give --sweep ID, but not both: such as 'backprop plot 1 2 --out errors.png'");
+        if (runs.isEmpty() && sweep == null) {
+            throw new BadInputException("name the runs to draw, or give --sweep ID: such as 'backprop plot 1 2 --out errors.png'");
+        }
+        if (!runs.isEmpty() && sweep != null) {
+            throw new BadInputException("name the runs to draw or give --sweep ID, not both: such as 'backprop plot 1 2 --out errors.png'");
         }
         if (weights && gradients) {
             throw new BadInputException("--weights and --gradients draw different charts: give one of them");

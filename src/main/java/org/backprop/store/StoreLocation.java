@@ -153,6 +153,15 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
         return file == null ? url : dataFile().toString();
     }
 
+    /** The host and port of the server a {@code jdbc:h2:tcp://} or {@code ssl://} store is on (H2's port 9092 when none is named). */
+    public java.util.Optional<java.net.InetSocketAddress> serverAddress() {
+        Matcher m = SERVER_URL.matcher(url);
+        if (file != null || !m.matches()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.net.InetSocketAddress.createUnresolved(m.group(1), m.group(2) == null ? 9092 : Integer.parseInt(m.group(2))));
+    }
+
     /** Where a server store's credentials are kept in the configuration folder: HOST-PORT-NAME.credentials. */
     private Path configuredCredentials(Path configFolder) {
         Matcher m = SERVER_URL.matcher(url);

@@ -29,14 +29,7 @@ class AuditCommandTest {
 
     /** A workbook in the course template's layout: six sheets, one per rate, each with the template's a_h1 defect. */
     private Path templateWorkbook() throws Exception {
-        List<TutorialSheet.Table> sheets = new ArrayList<>();
-        for (String rate : List.of("0.1", "0.2", "0.5", "0.8", "1.0", "2.0")) {
-            TutorialSheet.Table t = TutorialSheet.template(Double.parseDouble(rate));
-            t.sheet = rate.equals("2.0") ? "LR=2.0" : "LR = " + rate;
-            sheets.add(t);
-        }
-        return TutorialSheet.of(sheets.toArray(TutorialSheet.Table[]::new)).storedBy("Microsoft Macintosh Excel", 17)
-                .write(dir.resolve("BackPropagationSheet.xlsx"));
+        return TutorialSheet.courseWorkbook(dir.resolve("BackPropagationSheet.xlsx"));
     }
 
     @Test

@@ -109,7 +109,7 @@ class BadInputTest {
                 bad("one epoch over the limit", "the number of epochs is 100000001: give a whole number from 1 to 100000000", "train", "--epochs", "100000001", "--db", "{fresh}"),
                 bad("absurdly many epochs in the file", "the number of epochs is 1000000000000: give a whole number from 1 to 100000000",
                         "train", "--config", "{dir}/trillion-epochs.json", "--db", "{fresh}"),
-                bad("epochs that are not a number", "Invalid value for option '--epochs': 'many' is not an int", "train", "--epochs", "many", "--db", "{fresh}"),
+                bad("epochs that are not a number", "--epochs takes a whole number, such as 100; 'many' is not one", "train", "--epochs", "many", "--db", "{fresh}"),
                 bad("an unknown activation", "unknown activation 'softmax'", "train", "--config", "{dir}/softmax.json", "--db", "{fresh}"),
                 bad("a configuration file that does not exist", "the configuration file {dir}/missing.json does not exist: check the --config path",
                         "train", "--config", "{dir}/missing.json", "--db", "{fresh}"),
@@ -148,7 +148,7 @@ class BadInputTest {
                 bad("plotting from a store that does not exist", "there is no store at {fresh}.mv.db", "plot", "1", "--out", "{dir}/p.png", "--db", "{fresh}"),
                 bad("forking in a store that does not exist", "there is no store at {fresh}.mv.db", "fork", "1", "--at", "1", "--db", "{fresh}"),
                 bad("listing a store that does not exist", "there is no store at {fresh}.mv.db", "runs", "--db", "{fresh}"),
-                bad("an output format that does not exist", "Invalid value for option '--format': expected one of", "runs", "--format", "yaml", "--db", "{store}"),
+                bad("an output format that does not exist", "--format takes one of table, csv, json, markdown; not 'yaml'", "runs", "--format", "yaml", "--db", "{store}"),
                 bad("a run name with a terminal escape", "the run name contains a control character, U+001B (escape), at character 4: it"
                         + " would be printed in tables and on terminals, so use printable characters only",
                         "train", "--name", "red\u001b[31m", "--db", "{fresh}"),
@@ -166,8 +166,21 @@ class BadInputTest {
                         + " at character 2", "import", "{dir}/odd.jsonl", "--db", "{fresh}"),
                 bad("an in-memory database for a store", "the store URL jdbc:h2:mem:x names neither a file nor a server",
                         "train", "--db", "jdbc:h2:mem:x"),
-                bad("an unknown option", "Unknown options: '--momentum'", "train", "--momentum", "0.9", "--db", "{fresh}"),
-                bad("an unknown command", "Unmatched argument at index 0: 'frobnicate'", "frobnicate", "--db", "{store}"));
+                bad("an unknown option", "backprop train has no option --momentum ('backprop train --help' lists its options)", "train", "--momentum", "0.9", "--db", "{fresh}"),
+                bad("an option from another tool", "backprop train has no option --learning-rate; did you mean --lr? ('backprop train --help' lists its options)",
+                        "train", "--learning-rate", "0.5", "--db", "{fresh}"),
+                bad("a misspelt option", "backprop train has no option --epochz; did you mean --epochs?", "train", "--epochz", "5", "--db", "{fresh}"),
+                bad("an unknown command", "unknown command 'frobnicate' ('backprop --help' lists the commands)", "frobnicate", "--db", "{store}"),
+                bad("a misspelt command", "unknown command 'trian'; did you mean 'train'? ('backprop --help' lists the commands)", "trian", "--db", "{fresh}"),
+                bad("a rate that is not a number", "--lr takes a number, such as 0.5; 'abc' is not one", "train", "--lr", "abc", "--db", "{fresh}"),
+                bad("an option without its value", "--epochs needs a value: give it as --epochs N", "train", "--db", "{fresh}", "--epochs"),
+                bad("a missing run", "backprop replay needs RUN: give it as in 'backprop replay RUN'", "replay", "--db", "{store}"),
+                bad("state without an epoch", "backprop state needs one of --epoch=N or --final ('backprop state --help' says what each does)",
+                        "state", "1", "--db", "{store}"),
+                bad("state with two epochs", "give only one of --epoch=N and --final", "state", "1", "--epoch", "1", "--final", "--db", "{store}"),
+                bad("an argument too many", "backprop train does not take '2': it is one argument too many", "train", "--lr", "1", "2", "--db", "{fresh}"),
+                bad("a plot of nothing", "name the runs to draw, or give --sweep ID: such as", "plot", "--out", "{dir}/p.png", "--db", "{store}"),
+                bad("a plot of runs and a sweep", "name the runs to draw or give --sweep ID, not both", "plot", "1", "--sweep", "1", "--out", "{dir}/p.png", "--db", "{store}"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -130,6 +130,28 @@ class SharedStoreTest {
     }
 
     @Test
+    void aLongReadGoesOnWhenTheProcessServingTheStoreEndsUnderIt() throws Exception {
+        String db = dir.resolve("handover").toString();
+        Cli.Result long_ = new Cli(dir).run("train", "--db", db, "--epochs", "2000000", "--name", "long", "-q");
+        assertEquals(0, long_.exitCode(), long_.err());
+        // At full speed (a server in the interpreter would serve the verifier slowly): it trains until it is stopped.
+        try (CliProcess writer = CliProcess.start(dir, "train", "--db", db, "--epochs", "100000000", "--name", "w", "-q")) {
+            CliProcess.await("the writer serves the store and commits epochs", Duration.ofSeconds(60), () -> writer.isAlive()
+                    && new Cli(dir).run("sql", "SELECT 1 AS n FROM epoch_blocks WHERE run_id = 2 LIMIT 1", "--db", db, "--format", "csv").lines().size() == 2);
+            try (CliProcess verifier = CliProcess.start(dir, "verify", "1", "--db", db)) {
+                // Re-executing two million epochs takes seconds: the writer ends (Ctrl-C) while the verifier reads through it.
+                Thread.sleep(3000);
+                assertTrue(verifier.isAlive(), "the verifier is still reading when the serving process ends");
+                writer.signal("INT");
+                assertEquals(130, writer.waitFor(Duration.ofSeconds(60)), writer.err());
+                assertEquals(0, verifier.waitFor(Duration.ofSeconds(120)), verifier.err());
+                assertTrue(verifier.out().contains("run 1 'long': ok: 2000000 epochs re-executed bit for bit"), verifier.out());
+                assertEquals("", verifier.err());
+            }
+        }
+    }
+
+    @Test
     void aReadAfterTheServingProcessWasKilledRemovesItsLockFileAndChangesNoByteOfTheStore() throws Exception {
         String db = dir.resolve("killed").toString();
         Path data = Path.of(db + ".mv.db");

@@ -9,34 +9,45 @@ import java.util.regex.Pattern;
  * The examples of a README, as cram and trycmd read them: in every fenced block, a line {@code $ COMMAND} is a
  * command, and the lines after it, up to the next command or the block's end, are what it prints. A line {@code ...}
  * stands for any number of lines. A block right after the comment {@code <!-- not run: WHY -->} is shown, not run
- * (it needs a second terminal, say); every other block runs, in order, in one folder.
+ * (it needs a second terminal, say); every other block runs, in order, in one folder. The comment
+ * {@code <!-- fresh folder -->} starts a new, empty one for the examples after it (a section's stated starting point).
  */
 record ReadmeExamples(List<Example> examples) {
 
     /** One command, the heading of the section it is in, its line in the README, and what it should print. */
-    record Example(String section, int line, String command, List<String> expected) {
+    record Example(String section, int line, String command, List<String> expected, boolean freshFolder) {
     }
 
     private static final Pattern NOT_RUN = Pattern.compile("<!--\\s*not run:.*-->");
+    private static final Pattern FRESH_FOLDER = Pattern.compile("<!--\\s*fresh folder\\s*-->");
 
     static ReadmeExamples parse(String readme) {
         List<Example> out = new ArrayList<>();
         String[] lines = readme.split("\n", -1);
         String section = "";
         boolean skipNext = false;
+        boolean fresh = true;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             if (line.startsWith("#")) {
                 section = line.replaceFirst("^#+\\s*", "");
             } else if (NOT_RUN.matcher(line.strip()).matches()) {
                 skipNext = true;
+            } else if (FRESH_FOLDER.matcher(line.strip()).matches()) {
+                fresh = true;
             } else if (line.startsWith("```")) {
                 int end = i + 1;
                 while (end < lines.length && !lines[end].startsWith("```")) {
                     end++;
                 }
                 if (!skipNext) {
+                    int before = out.size();
                     block(section, lines, i + 1, end, out);
+                    if (fresh && out.size() > before) {
+                        Example first = out.get(before);
+                        out.set(before, new Example(first.section(), first.line(), first.command(), first.expected(), true));
+                        fresh = false;
+                    }
                 }
                 skipNext = false;
                 i = end;
@@ -54,7 +65,7 @@ record ReadmeExamples(List<Example> examples) {
         for (int i = from; i < to; i++) {
             if (lines[i].startsWith("$ ")) {
                 if (command != null) {
-                    out.add(new Example(section, at, command, List.copyOf(expected)));
+                    out.add(example(section, at, command, expected));
                 }
                 command = lines[i].substring(2);
                 at = i + 1;
@@ -64,8 +75,17 @@ record ReadmeExamples(List<Example> examples) {
             }
         }
         if (command != null) {
-            out.add(new Example(section, at, command, List.copyOf(expected)));
+            out.add(example(section, at, command, expected));
         }
+    }
+
+    /** An example whose output is shown up to its last line that is not blank (a blank line may set the next apart). */
+    private static Example example(String section, int line, String command, List<String> shown) {
+        int end = shown.size();
+        while (end > 0 && shown.get(end - 1).isBlank()) {
+            end--;
+        }
+        return new Example(section, line, command, List.copyOf(shown.subList(0, end)), false);
     }
 
     /**
@@ -95,12 +115,15 @@ record ReadmeExamples(List<Example> examples) {
     private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
     private static final Pattern HEX = Pattern.compile("\\b[0-9a-f]{64}\\b");
     private static final Pattern UUID = Pattern.compile("\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b");
+    // A file's hash, shortened as audit prints it: an xlsx file holds the time it was written.
+    private static final Pattern SHORT_HASH = Pattern.compile("SHA-256 [0-9a-f]{12}…");
     private static final Pattern TOKEN = Pattern.compile("token=[A-Za-z0-9_-]+|sig=[A-Za-z0-9+/=]+|:[0-9]{4,5}/");
 
     static String masked(String line) {
         String s = TIME.matcher(line.stripTrailing()).replaceAll("<time>");
         s = UUID.matcher(s).replaceAll("<uuid>");
         s = HEX.matcher(s).replaceAll("<hash>");
+        s = SHORT_HASH.matcher(s).replaceAll("SHA-256 <hash>");
         return TOKEN.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group().replaceAll("[=:].*", "=<masked>")));
     }
 

@@ -81,6 +81,20 @@ public final class TutorialSheet {
     private int pastedDigits;
     private final List<String> textSheets = new ArrayList<>();
 
+    /**
+     * The workbook of the course in its template's layout, as the README's audit section audits it: six sheets, one
+     * per rate ({@code LR = 0.1} ... {@code LR=2.0}), each with the template's a_h1 defect, stored as Excel stores it.
+     */
+    public static Path courseWorkbook(Path file) throws IOException {
+        List<Table> sheets = new ArrayList<>();
+        for (String rate : List.of("0.1", "0.2", "0.5", "0.8", "1.0", "2.0")) {
+            Table t = template(Double.parseDouble(rate));
+            t.sheet = rate.equals("2.0") ? "LR=2.0" : "LR = " + rate;
+            sheets.add(t);
+        }
+        return of(sheets.toArray(Table[]::new)).storedBy("Microsoft Macintosh Excel", 17).write(file);
+    }
+
     public static TutorialSheet of(Table... tables) {
         TutorialSheet s = new TutorialSheet();
         s.tables.addAll(List.of(tables));

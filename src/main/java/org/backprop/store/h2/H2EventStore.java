@@ -213,7 +213,18 @@ public final class H2EventStore implements EventStore {
     @Override
     public synchronized void forEachBlock(long runId, Consumer<EpochBlock> action) {
         int epochBytes = EpochCodec.of(started(runId).config()).epochBytes();
-        StoredEvents.forEachBlock(handle, runId, epochBytes, action);
+        // A long read (verify, export) may outlive the process serving the store: it goes on after the last block it
+        // handed on, through the process that serves the store next.
+        long[] delivered = {Long.MIN_VALUE};
+        read(() -> {
+            StoredEvents.forEachBlock(handle, runId, epochBytes, block -> {
+                if (block.firstEpoch() > delivered[0]) {
+                    action.accept(block);
+                    delivered[0] = block.firstEpoch();
+                }
+            });
+            return null;
+        });
     }
 
     @Override
@@ -238,7 +249,14 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public synchronized void forEachJournalEntry(long from, Consumer<JournalEntry> action) {
-        journal.forEach(from, action);
+        long[] next = {from};
+        read(() -> {
+            journal.forEach(next[0], entry -> {
+                action.accept(entry);
+                next[0] = entry.seq() + 1;
+            });
+            return null;
+        });
     }
 
     @Override

@@ -341,6 +341,9 @@ final class H2Opening {
      * process serving the store is closing it and another is taking over (AUTO_SERVER).
      */
     private static Connection connectAppUser(StoreLocation location, Account app, boolean mayHost) throws SQLException {
+        // Where nothing answers at all, H2 would try again for a minute: that is for a server that went away, not
+        // for a URL naming a port where no server ever was.
+        location.serverAddress().ifPresent(H2Opening::requireAnswer);
         for (int attempt = 0; ; attempt++) {
             try {
                 if (location.url().startsWith("jdbc:h2:ssl:")) {
@@ -358,6 +361,19 @@ final class H2Opening {
                 }
                 H2Errors.pause(e);
             }
+        }
+    }
+
+    /** Refuses, within two seconds, a server address where nothing accepts a connection. */
+    private static void requireAnswer(java.net.InetSocketAddress address) {
+        String where = address.getHostString() + ":" + address.getPort();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address.getHostString(), address.getPort()), 2000);
+        } catch (java.net.UnknownHostException e) {
+            throw new StoreException("there is no host " + address.getHostString() + ": check the host name in --db", e);
+        } catch (IOException e) {
+            throw new StoreException("no server answers at " + where + " (" + H2Errors.firstLine(e.getMessage()) + "): start one there with"
+                    + " 'backprop server --dir FOLDER --port " + address.getPort() + "', or check the host and port in --db", e);
         }
     }
 

@@ -48,6 +48,11 @@ public final class StoreAccounts {
     public static Connection connect(Path store, String role, String options) throws SQLException {
         H2Process.ensure();
         String[] account = credentials(store, role);
+        if (options.isEmpty()) {
+            // As the program connects: through the process serving the store, or taking its turn at the file (a reader
+            // reads it read-only), never opening it beside another holder with H2's own protocol.
+            return StoreHost.connect(StoreLocation.of(store.toString()), new Account(account[0], account[1]), !role.equals("reader"));
+        }
         return DriverManager.getConnection(StoreLocation.of(store.toString()).url() + options, account[0], account[1]);
     }
 }
