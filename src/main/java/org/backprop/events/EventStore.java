@@ -69,8 +69,19 @@ public interface EventStore extends AutoCloseable {
     /** The ids of every run in the store, oldest first. */
     List<Long> runIds();
 
-    /** Every run, oldest first, as the {@code runs} view shows them (with the status a person would want to know). */
-    List<RunSummary> runs();
+    /**
+     * Every run, oldest first, as the {@code runs} view shows them (with the status a person would want to know, and
+     * each run's final and lowest loss, which reads every epoch stored).
+     */
+    default List<RunSummary> runs() {
+        return runs(true);
+    }
+
+    /**
+     * Every run, oldest first; without losses, {@link RunSummary#finalError}, {@code bestError} and {@code bestEpoch}
+     * are null and no epoch is read (for a listing that needs names and progress only, or reads the losses itself).
+     */
+    List<RunSummary> runs(boolean withLosses);
 
     /** The run's start and terminal events exactly as stored, with their stored hashes. */
     StoredRun stored(long runId);

@@ -75,7 +75,7 @@ public final class Sweeper {
         }
         long sweepId = store.newSweep(chained);
         Set<String> taken = new HashSet<>();
-        store.runs().forEach(r -> taken.add(r.name()));
+        store.runs(false).forEach(r -> taken.add(r.name()));
         configs.replaceAll(c -> c.withName(unique(taken, runName(base, c.learningRate()), "-sweep" + sweepId)));
         return chained ? chained(sweepId, configs, progress) : independent(sweepId, configs, progress);
     }

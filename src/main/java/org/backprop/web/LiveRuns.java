@@ -180,7 +180,7 @@ final class LiveRuns implements AutoCloseable {
             return;
         }
         lastFullLook = System.currentTimeMillis();
-        List<RunSummary> listed = view.runs();
+        List<RunSummary> listed = view.runsWithoutLosses();
         Map<Long, RunRow> next = new LinkedHashMap<>();
         List<RunSummary> toRead = new ArrayList<>();
         for (RunSummary s : listed) {

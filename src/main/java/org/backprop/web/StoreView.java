@@ -28,6 +28,11 @@ public final class StoreView {
         return store.runs();
     }
 
+    /** The same without the final and lowest losses, which read every stored epoch: for a listing that reads them itself. */
+    public List<RunSummary> runsWithoutLosses() {
+        return store.runs(false);
+    }
+
     /** Whether the sweep was chained; empty when the store has no such sweep. */
     public Optional<Boolean> sweepChained(long sweepId) {
         return store.sweep(sweepId).map(SweepRecord::chained);

@@ -93,9 +93,13 @@ class CommandLineTest {
         assertEquals(4, j.get("finalBiases").size());
         assertTrue(j.get("lastLoss").asDouble() < j.get("firstLoss").asDouble());
         Cli.Result runs = cli.run("runs", "--format", "csv");
-        assertEquals(List.of("run_id,name,layers,learning_rate,epochs,epochs_recorded,status,parent_run_id,fork_epoch,sweep_id,created_at,reason"),
+        assertEquals(List.of("run_id,name,layers,learning_rate,epochs,epochs_recorded,status,final_error,best_error,best_epoch,parent_run_id,fork_epoch,sweep_id,created_at,reason"),
                 runs.lines().subList(0, 1));
-        assertTrue(runs.lines().get(1).startsWith("1,x,2-3-1,0.9,300,300,completed,,,,"), runs.out());
+        assertTrue(runs.lines().get(1).startsWith("1,x,2-3-1,0.9,300,300,completed,"), runs.out());
+        String[] row = runs.lines().get(1).split(",", -1);
+        assertEquals(j.get("lastLoss").asDouble(), Double.parseDouble(row[7]), "final_error is the last epoch's loss");
+        assertTrue(Double.parseDouble(row[8]) <= Double.parseDouble(row[7]) && Integer.parseInt(row[9]) <= 299, runs.out());
+        assertEquals(List.of("", "", ""), List.of(row[10], row[11], row[12]), "no parent, fork epoch or sweep");
     }
 
     @Test

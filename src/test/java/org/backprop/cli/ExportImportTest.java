@@ -344,7 +344,7 @@ class ExportImportTest {
             assertTrue(r.err().startsWith("backprop: "), what);
         }
         assertTrue(cli.run("replay", "7").err().contains("there is no run '7'"));
-        assertEquals(List.of("run_id,name,layers,learning_rate,epochs,epochs_recorded,status,parent_run_id,fork_epoch,sweep_id,created_at,reason"),
+        assertEquals(List.of("run_id,name,layers,learning_rate,epochs,epochs_recorded,status,final_error,best_error,best_epoch,parent_run_id,fork_epoch,sweep_id,created_at,reason"),
                 cli.run("runs", "--format", "csv").lines().subList(0, 1));
         assertEquals(2, cli.run("runs", "--format", "csv").lines().size(), "nothing was imported");
         assertTrue(new String(Files.readAllBytes(good), StandardCharsets.UTF_8).endsWith("}\n"));

@@ -254,16 +254,20 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized List<RunSummary> runs() {
+    public synchronized List<RunSummary> runs(boolean withLosses) {
         List<RunSummary> out = new ArrayList<>();
         for (Run r : runs.values()) {
             RunStarted s = r.started;
             RunConfig c = s.config();
             String status = r.ending != null ? r.ending.status() : r.writing ? "running" : "interrupted";
+            LossTally losses = new LossTally();
+            for (EpochRecorded e : withLosses ? epochs(s.runId(), 0, r.epochCount() - 1) : List.<EpochRecorded>of()) {
+                losses.add(e.epoch(), e.loss());
+            }
             out.add(new RunSummary(s.runId(), c.name(), c.learningRate(), c.epochs(), status,
                     s.lineage() == null ? null : s.lineage().parentRunId(), s.lineage() == null ? null : s.lineage().forkEpoch(),
                     s.createdAt().atOffset(ZoneOffset.UTC), s.sweepId(), c.network().shape(), r.epochCount(),
-                    r.ending == null ? null : r.ending.reason()));
+                    r.ending == null ? null : r.ending.reason(), losses.finalError(), losses.bestError(), losses.bestEpoch()));
         }
         return out;
     }

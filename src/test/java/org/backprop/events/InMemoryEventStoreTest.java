@@ -54,7 +54,14 @@ class InMemoryEventStoreTest {
             RunCompleted forkedInMemory = (RunCompleted) new Fork(memory).run(at50, null, TrainingProgress.NONE).end();
             assertEquals(forkedInH2.finalParameters(), forkedInMemory.finalParameters());
             assertEquals(forkedInH2.epochs(), forkedInMemory.epochs());
+            assertEquals(losses(h2.runs()), losses(memory.runs()), "each run's final and lowest loss and its epoch");
+            assertEquals(losses(h2.runs(false)), losses(memory.runs(false)));
+            assertTrue(losses(memory.runs(false)).stream().allMatch(l -> l.stream().allMatch(v -> v == null)), "no losses asked for, none read");
         }
+    }
+
+    private static List<List<Object>> losses(List<RunSummary> runs) {
+        return runs.stream().map(r -> java.util.Arrays.<Object>asList(r.finalError(), r.bestError(), r.bestEpoch())).toList();
     }
 
     private static byte[] payloads(EventStore store) {

@@ -201,8 +201,8 @@ public final class H2EventStore implements EventStore {
     }
 
     @Override
-    public synchronized List<RunSummary> runs() {
-        return read(() -> listing.runs());
+    public synchronized List<RunSummary> runs(boolean withLosses) {
+        return read(() -> listing.runs(withLosses));
     }
 
     @Override

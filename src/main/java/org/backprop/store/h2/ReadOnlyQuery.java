@@ -68,8 +68,9 @@ final class ReadOnlyQuery {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                // Rows are computed as they are fetched instead of all before the first (H2's default).
-                s.execute("SET LAZY_QUERY_EXECUTION TRUE");
+                // Rows are computed as they are fetched instead of all before the first (H2's default); an aggregate's
+                // are computed whole either way, and without lazy execution H2 reuses its subqueries' results.
+                s.execute("SET LAZY_QUERY_EXECUTION " + (GroupedQuery.is(c, trimmed) ? "FALSE" : "TRUE"));
                 s.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, query.timeout().toSeconds())));
                 s.setFetchSize(1000);
                 query.whenCancelled(() -> {
@@ -87,6 +88,12 @@ final class ReadOnlyQuery {
                     throw new InvalidQueryException("only queries are allowed, and this statement changes the store: give a SELECT");
                 }
                 try (ResultSet rs = s.getResultSet()) {
+                    // The query's own rows stay lazy; its subqueries, run as its rows are fetched, need not be: H2 reuses
+                    // a subquery's result only when they are not (Query.query), and else runs "run_id = (SELECT run_id
+                    // FROM runs WHERE name = 'x')" again for every row of a view.
+                    try (Statement eager = c.createStatement()) {
+                        eager.execute("SET LAZY_QUERY_EXECUTION FALSE");
+                    }
                     hand(rs, rows, started);
                 }
             } finally {

@@ -21,8 +21,11 @@ final class RunListing {
         return handle.createQuery("SELECT run_id FROM run_started ORDER BY run_id").mapTo(Long.class).list();
     }
 
-    List<RunSummary> runs() {
-        return handle.createQuery("SELECT * FROM runs ORDER BY run_id").map((rs, ctx) -> {
+    List<RunSummary> runs(boolean withLosses) {
+        // The loss columns are read only when named: they read every stored epoch of every run.
+        String losses = withLosses ? "final_error, best_error, best_epoch" : "NULL AS final_error, NULL AS best_error, NULL AS best_epoch";
+        return handle.createQuery("SELECT run_id, name, learning_rate, epochs, status, parent_run_id, fork_epoch, created_at, sweep_id, layers,"
+                + " epochs_recorded, reason, " + losses + " FROM runs ORDER BY run_id").map((rs, ctx) -> {
             long parent = rs.getLong("parent_run_id");
             Long parentId = rs.wasNull() ? null : parent;
             int fork = rs.getInt("fork_epoch");
@@ -31,7 +34,8 @@ final class RunListing {
             Long sweepId = rs.wasNull() ? null : sweep;
             return new RunSummary(rs.getLong("run_id"), rs.getString("name"), rs.getDouble("learning_rate"), rs.getInt("epochs"),
                     rs.getString("status"), parentId, forkEpoch, rs.getObject("created_at", OffsetDateTime.class), sweepId,
-                    rs.getString("layers"), rs.getInt("epochs_recorded"), rs.getString("reason"));
+                    rs.getString("layers"), rs.getInt("epochs_recorded"), rs.getString("reason"), rs.getObject("final_error", Double.class),
+                    rs.getObject("best_error", Double.class), rs.getObject("best_epoch", Integer.class));
         }).list();
     }
 

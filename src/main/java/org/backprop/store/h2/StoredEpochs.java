@@ -12,6 +12,12 @@ import org.backprop.events.StoreException;
  * reader never holds more than one row of a run in memory.
  */
 public final class StoredEpochs {
+    /**
+     * How a stored row longer than this keeps its bytes: the first {@value} in {@code epoch_blocks.payload}, and bytes
+     * {@code [n·PART_BYTES, (n+1)·PART_BYTES)} in part {@code n} of {@code epoch_parts} (keyed by the row's first epoch).
+     */
+    public static final int PART_BYTES = BlockWriter.PART_BYTES;
+
     private final Connection connection;
     private final long runId;
     private final int epochBytes;

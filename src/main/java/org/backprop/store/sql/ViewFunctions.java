@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.tools.SimpleResultSet;
 import org.h2.value.Value;
 
@@ -43,17 +45,17 @@ public final class ViewFunctions {
     private static ResultSet rows(Connection c, ViewKind kind) throws SQLException {
         // H2 first calls a table function with a placeholder connection, only to learn its columns.
         boolean columnsOnly = c.getMetaData().getURL().startsWith("jdbc:columnlist:");
-        ViewRows rows = columnsOnly ? null : new ViewRows(c, kind, 1, Long.MAX_VALUE, 0, Integer.MAX_VALUE);
+        ViewCursor rows = columnsOnly ? null
+                : new ViewCursor(kind, RunLayout::of, (SessionLocal) c.unwrap(JdbcConnection.class).getSession(), null, null, false);
         SimpleResultSet rs = new SimpleResultSet(new org.h2.tools.SimpleRowSource() {
             @Override
-            public Object[] readRow() throws SQLException {
-                Value[] values = rows == null ? null : rows.next();
-                if (values == null) {
+            public Object[] readRow() {
+                if (rows == null || !rows.next()) {
                     return null;
                 }
-                Object[] row = new Object[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    row[i] = toObject(values[i]);
+                Object[] row = new Object[kind.columns];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = toObject(rows.get().getValue(i));
                 }
                 return row;
             }

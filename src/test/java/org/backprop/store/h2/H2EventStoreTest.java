@@ -294,7 +294,7 @@ class H2EventStoreTest {
         try (H2EventStore store = open()) {
             new Trainer(store).train(RunConfig.seed().withEpochs(2), TrainingProgress.NONE);
             for (String sql : List.of("DELETE FROM run_started", "INSERT INTO run_ended VALUES (1, 'failed', 0, 'x', NULL, X'00', CURRENT_TIMESTAMP)",
-                    "CREATE TABLE x (a INT)", "DROP VIEW runs", "UPDATE epoch_blocks SET last_epoch = 7")) {
+                    "CREATE TABLE x (a INT)", "DROP TABLE runs", "UPDATE epoch_blocks SET last_epoch = 7")) {
                 InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> store.query(sql), sql);
                 assertTrue(e.getMessage().contains("change the store") || e.getMessage().contains("changes the store"), e.getMessage());
             }
