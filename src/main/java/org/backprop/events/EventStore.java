@@ -72,6 +72,40 @@ public interface EventStore extends AutoCloseable {
     /** Every run, oldest first, as the {@code runs} view shows them (with the status a person would want to know). */
     List<RunSummary> runs();
 
+    /** One run as the {@code runs} view shows it, if the store has it. */
+    default Optional<RunSummary> summary(long runId) {
+        return runs().stream().filter(r -> r.runId() == runId).findFirst();
+    }
+
+    /**
+     * Records a sweep whose runs are planned and not trained here ({@code sweep --queue}): the sweep, then a start event
+     * per configuration, in order, all in one transaction, for workers to claim ({@link #claimQueuedRun}); returns the
+     * sweep's id. Only a store that many machines share keeps a queue; the others refuse with {@link #NO_QUEUE}.
+     */
+    default long queueSweep(List<RunConfig> configs) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /**
+     * Claims the first run of a queued sweep (of {@code sweepId}, or of any when null) that has not ended and that no
+     * live process trains: planned, or interrupted when its worker died. The recorder holds the run's lease and continues
+     * it from its last stored epoch (train it with {@code parametersAt(run, nextEpoch)}); empty when no run is there to
+     * claim now.
+     */
+    default Optional<RunRecorder> claimQueuedRun(Long sweepId) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /** How many runs of queued sweeps (of {@code sweepId}, or of all when null) have not ended: planned, training or interrupted. */
+    default int unfinishedQueuedRuns(Long sweepId) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /** Why a store without a queue refuses to queue a sweep or give a worker a run. */
+    String NO_QUEUE = "a sweep is queued for workers only in a team store that they all reach, a PostgreSQL database"
+            + " (--db jdbc:postgresql://HOST/DATABASE, see the README's Team store): this store trains a sweep where it is recorded,"
+            + " so drop --queue";
+
     /** The run's start and terminal events exactly as stored, with their stored hashes. */
     StoredRun stored(long runId);
 

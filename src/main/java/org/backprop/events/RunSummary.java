@@ -4,7 +4,11 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 
-/** One row of the {@code runs} view. */
+/**
+ * One row of the {@code runs} view. Its status is {@code completed} or {@code failed} once the run has ended; before
+ * that {@code running} while a live process writes it, {@code planned} when it is a queued sweep's run that no
+ * worker has begun, else {@code interrupted}.
+ */
 public record RunSummary(long runId, String name, double learningRate, int epochs, String status, Long parentRunId,
                          Integer forkEpoch, OffsetDateTime createdAt, Long sweepId, String layers, int epochsRecorded,
                          String reason) {
