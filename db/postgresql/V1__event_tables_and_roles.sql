@@ -60,31 +60,45 @@ CREATE TABLE run_started (
     created_at         timestamptz NOT NULL
 );
 
--- Where each value of a run's epochs lies in its float8[] and what the views call it, derived by the database from
--- the start event when it is stored (bp_run_layout); not an event, and written by nobody else.
+-- Where each value of a run's epochs lies in its float8[] (0-based offsets) and what the views call it, derived by the
+-- database from the start event when it is stored (bp_run_stored); not events, and written by nobody else.
 CREATE TABLE run_layouts (
-    run_id           bigint NOT NULL PRIMARY KEY REFERENCES run_started (run_id),
-    weights          integer NOT NULL,
-    biases           integer NOT NULL,
-    neurons          integer NOT NULL,
-    inputs           integer NOT NULL,
-    outputs          integer NOT NULL,
-    samples          integer NOT NULL,
-    parameters       integer NOT NULL,
-    net_at           integer NOT NULL,
-    act_at           integer NOT NULL,
-    delta_at         integer NOT NULL,
-    grad_at          integer NOT NULL,
-    loss_at          integer NOT NULL,
-    doubles          integer NOT NULL,
-    output_offset    integer NOT NULL,
-    seed_shaped      boolean NOT NULL,
-    parameter_names  text[] NOT NULL,
-    parameter_layers integer[] NOT NULL,
-    parameter_from   integer[] NOT NULL,
-    parameter_to     integer[] NOT NULL,
-    neuron_layers    integer[] NOT NULL,
-    neuron_numbers   integer[] NOT NULL
+    run_id        bigint NOT NULL PRIMARY KEY REFERENCES run_started (run_id),
+    weights       integer NOT NULL,
+    biases        integer NOT NULL,
+    neurons       integer NOT NULL,
+    inputs        integer NOT NULL,
+    outputs       integer NOT NULL,
+    samples       integer NOT NULL,
+    parameters    integer NOT NULL,
+    net_at        integer NOT NULL,
+    act_at        integer NOT NULL,
+    delta_at      integer NOT NULL,
+    grad_at       integer NOT NULL,
+    loss_at       integer NOT NULL,
+    doubles       integer NOT NULL,
+    output_offset integer NOT NULL,
+    seed_shaped   boolean NOT NULL
+);
+
+-- Parameter k (from 1) of a run: w1..wN layer by layer, for each target neuron, for each source neuron, then b1..bM.
+CREATE TABLE run_parameters (
+    run_id      bigint NOT NULL REFERENCES run_started (run_id),
+    k           integer NOT NULL,
+    weight      varchar(12) NOT NULL,
+    layer       integer NOT NULL,
+    from_neuron integer NOT NULL,
+    to_neuron   integer NOT NULL,
+    PRIMARY KEY (run_id, k)
+);
+
+-- Unit u (from 1) of one sample's forward values: the inputs (layer 0), then every non-input neuron, layer by layer.
+CREATE TABLE run_units (
+    run_id bigint NOT NULL REFERENCES run_started (run_id),
+    unit   integer NOT NULL,
+    layer  integer NOT NULL,
+    neuron integer NOT NULL,
+    PRIMARY KEY (run_id, unit)
 );
 
 -- One row per epoch: its canonical doubles in order (weights and biases in force, then net inputs, activations and
@@ -94,7 +108,7 @@ CREATE TABLE epochs (
     run_id      bigint NOT NULL,
     epoch       integer NOT NULL CHECK (epoch >= 0),
     block_first integer NOT NULL CHECK (block_first <= epoch),
-    vals        float8[] NOT NULL,
+    vals        float8[] NOT NULL CHECK (array_ndims(vals) = 1 AND array_lower(vals, 1) = 1),
     hash        bytea NOT NULL CHECK (octet_length(hash) = 32),
     PRIMARY KEY (run_id, epoch)
 );
@@ -141,6 +155,7 @@ GRANT SELECT, INSERT ON sweeps, run_started, epochs, run_ended, planned_runs TO 
 -- refuses every update itself.
 GRANT UPDATE (position) ON planned_runs TO backprop_app;
 GRANT USAGE ON SEQUENCE sweeps_sweep_id_seq TO backprop_app;
-GRANT SELECT ON store_identity, run_layouts, journal TO backprop_app;
-GRANT SELECT ON store_identity, sweeps, run_started, run_layouts, epochs, run_ended, planned_runs, journal TO backprop_reader;
+GRANT SELECT ON store_identity, run_layouts, run_parameters, run_units, journal TO backprop_app;
+GRANT SELECT ON store_identity, sweeps, run_started, run_layouts, run_parameters, run_units, epochs, run_ended, planned_runs, journal
+    TO backprop_reader;
 GRANT SELECT ON flyway_schema_history TO backprop_app, backprop_reader;

@@ -114,20 +114,21 @@ BEGIN
     v_params := v_weights + v_biases;
     v_per := NEW.sample_count * v_neurons;
     INSERT INTO run_layouts
-    SELECT NEW.run_id, v_weights, v_biases, v_neurons, v_sizes[1], v_sizes[v_count], NEW.sample_count, v_params,
-           v_params, v_params + v_per, v_params + 2 * v_per, v_params + 3 * v_per, 2 * v_params + 3 * v_per, 2 * v_params + 3 * v_per + 1,
-           v_neurons - v_sizes[v_count], NEW.sample_count = 1 AND NEW.layers = '2-2-2' AND NOT NEW.biased,
-           p.names, p.layers, p.froms, p.tos, n.layers, n.numbers
-    FROM (SELECT array_agg(name ORDER BY k) AS names, array_agg(layer ORDER BY k) AS layers, array_agg(f ORDER BY k) AS froms,
-                 array_agg(t ORDER BY k) AS tos
-          FROM (SELECT row_number() OVER (ORDER BY l, t, f) AS k, 'w' || row_number() OVER (ORDER BY l, t, f) AS name, l - 1 AS layer, f, t
-                FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t, generate_series(1, v_sizes[l - 1]) AS f
-                UNION ALL
-                SELECT v_weights + row_number() OVER (ORDER BY l, t), 'b' || row_number() OVER (ORDER BY l, t), l - 1, 0, t
-                FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t
-                WHERE NEW.biased) AS parameters) AS p,
-         (SELECT array_agg(l - 1 ORDER BY l, t) AS layers, array_agg(t ORDER BY l, t) AS numbers
-          FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t) AS n;
+    VALUES (NEW.run_id, v_weights, v_biases, v_neurons, v_sizes[1], v_sizes[v_count], NEW.sample_count, v_params,
+            v_params, v_params + v_per, v_params + 2 * v_per, v_params + 3 * v_per, 2 * v_params + 3 * v_per, 2 * v_params + 3 * v_per + 1,
+            v_neurons - v_sizes[v_count], NEW.sample_count = 1 AND NEW.layers = '2-2-2' AND NOT NEW.biased);
+    INSERT INTO run_parameters
+    SELECT NEW.run_id, row_number() OVER (ORDER BY l, t, f), 'w' || row_number() OVER (ORDER BY l, t, f), l - 1, f, t
+    FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t, generate_series(1, v_sizes[l - 1]) AS f;
+    IF NEW.biased THEN
+        INSERT INTO run_parameters
+        SELECT NEW.run_id, v_weights + row_number() OVER (ORDER BY l, t), 'b' || row_number() OVER (ORDER BY l, t), l - 1, 0, t
+        FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t;
+    END IF;
+    INSERT INTO run_units
+    SELECT NEW.run_id, i, 0, i FROM generate_series(1, v_sizes[1]) AS i
+    UNION ALL
+    SELECT NEW.run_id, v_sizes[1] + row_number() OVER (ORDER BY l, t), l - 1, t FROM generate_series(2, v_count) AS l, generate_series(1, v_sizes[l]) AS t;
     PERFORM bp_journal_append('started', NEW.run_id, 0, -1, -1, 1, NEW.hash);
     RETURN NULL;
 END
@@ -154,47 +155,66 @@ $$;
 
 -- Once per statement that stores epochs (a COPY of whole epochs): for each run in it, the epochs must follow on from
 -- the run's last stored epoch without a gap, be whole, come from the lease holder and go to a run that has not ended;
--- then they are journaled as one block (events.StoreJournal.blockHash: the SHA-256 of their hashes in order).
+-- then each block of them (the epochs stored with one block_first, as the recorder sealed them) is journaled as one
+-- entry, whose hash is events.StoreJournal.blockHash: the SHA-256 of the block's epoch hashes in order.
 CREATE FUNCTION bp_epochs_stored() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = backprop, pg_catalog AS $$
 DECLARE
-    b        record;
-    v_before integer;
-    v_bad    bigint;
+    b          record;
+    v_run      bigint := NULL;
+    v_doubles  integer;
+    v_expected integer;
+    v_last     integer;
 BEGIN
-    FOR b IN SELECT a.run_id, min(a.epoch) AS first, max(a.epoch) AS last, count(*) AS n, min(a.block_first) AS block_min,
-                    max(a.block_first) AS block_max, sha256(string_agg(a.hash, ''::bytea ORDER BY a.epoch)) AS block_hash
-             FROM added a GROUP BY a.run_id ORDER BY a.run_id LOOP
-        IF NOT EXISTS (SELECT 1 FROM run_started s WHERE s.run_id = b.run_id) THEN
-            RAISE EXCEPTION 'backprop: there is no run % to append epochs to', b.run_id USING ERRCODE = 'ZB002';
+    -- One pass, block by block in order: the rows sorted carry only their number, hash and size, never their values.
+    FOR b IN SELECT a.run_id, a.block_first, min(a.epoch) AS first, max(a.epoch) AS last, count(*) AS n,
+                    min(cardinality(a.vals)) AS least, max(cardinality(a.vals)) AS most,
+                    sha256(string_agg(a.hash, ''::bytea ORDER BY a.epoch)) AS block_hash
+             FROM added a GROUP BY a.run_id, a.block_first ORDER BY a.run_id, a.block_first LOOP
+        IF v_run IS DISTINCT FROM b.run_id THEN
+            IF v_run IS NOT NULL THEN
+                PERFORM bp_epochs_end_there(v_run, v_last);
+            END IF;
+            v_run := b.run_id;
+            SELECT l.doubles INTO v_doubles FROM run_layouts l WHERE l.run_id = b.run_id;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'backprop: there is no run % to append epochs to', b.run_id USING ERRCODE = 'ZB002';
+            END IF;
+            IF EXISTS (SELECT 1 FROM run_ended e WHERE e.run_id = b.run_id) THEN
+                RAISE EXCEPTION 'backprop: run % has ended: no epochs can be appended to it', b.run_id USING ERRCODE = 'ZB001';
+            END IF;
+            IF NOT bp_holds_lease(b.run_id) THEN
+                RAISE EXCEPTION 'backprop: run % is appended to only by the session holding its lease (epochs): ''backprop resume %'' takes it',
+                    b.run_id, b.run_id USING ERRCODE = 'ZB003';
+            END IF;
+            SELECT coalesce(max(x.epoch) + 1, 0) INTO v_expected FROM epochs x WHERE x.run_id = b.run_id AND x.epoch < b.first;
         END IF;
-        IF EXISTS (SELECT 1 FROM run_ended e WHERE e.run_id = b.run_id) THEN
-            RAISE EXCEPTION 'backprop: run % has ended: no epochs can be appended to it', b.run_id USING ERRCODE = 'ZB001';
+        IF b.first <> v_expected OR b.block_first <> b.first OR b.last - b.first + 1 <> b.n THEN
+            RAISE EXCEPTION 'backprop: run % expects epoch % next, not epochs % to % (stored as the block from epoch %)', b.run_id, v_expected,
+                b.first, b.last, b.block_first USING ERRCODE = 'ZB002';
         END IF;
-        SELECT max(x.epoch) INTO v_before FROM epochs x WHERE x.run_id = b.run_id AND x.epoch < b.first;
-        IF b.first <> coalesce(v_before + 1, 0) OR b.last - b.first + 1 <> b.n
-                OR EXISTS (SELECT 1 FROM epochs x WHERE x.run_id = b.run_id AND x.epoch > b.last) THEN
-            RAISE EXCEPTION 'backprop: run % expects epoch % next, not epochs % to %', b.run_id, coalesce(v_before + 1, 0), b.first, b.last
-                USING ERRCODE = 'ZB002';
-        END IF;
-        IF b.block_min <> b.first OR b.block_max <> b.first THEN
-            RAISE EXCEPTION 'backprop: the epochs % to % of run % stored together must name % as their block''s first epoch', b.first, b.last,
-                b.run_id, b.first USING ERRCODE = 'ZB002';
-        END IF;
-        SELECT count(*) INTO v_bad FROM added a JOIN run_layouts l ON l.run_id = a.run_id
-        WHERE a.run_id = b.run_id AND (cardinality(a.vals) <> l.doubles OR array_ndims(a.vals) <> 1 OR array_lower(a.vals, 1) <> 1
-                                       OR array_position(a.vals, NULL) IS NOT NULL);
-        IF v_bad > 0 THEN
-            RAISE EXCEPTION 'backprop: % of the epochs % to % of run % are not whole (each holds its run''s doubles, none null)', v_bad, b.first,
-                b.last, b.run_id USING ERRCODE = 'ZB002';
-        END IF;
-        IF NOT bp_holds_lease(b.run_id) THEN
-            RAISE EXCEPTION 'backprop: run % is appended to only by the session holding its lease (epochs): ''backprop resume %'' takes it',
-                b.run_id, b.run_id USING ERRCODE = 'ZB003';
+        -- Whole epochs: each holds as many doubles as the run's layout has (one-dimensional from 1: the table's checks).
+        IF b.least <> v_doubles OR b.most <> v_doubles THEN
+            RAISE EXCEPTION 'backprop: the epochs % to % of run % hold % to % doubles each where the run has %', b.first, b.last, b.run_id, b.least,
+                b.most, v_doubles USING ERRCODE = 'ZB002';
         END IF;
         PERFORM bp_journal_append('epochs', b.run_id, 0, b.first, b.last, b.n::integer, b.block_hash);
+        v_expected := b.last + 1;
+        v_last := b.last;
     END LOOP;
+    IF v_run IS NOT NULL THEN
+        PERFORM bp_epochs_end_there(v_run, v_last);
+    END IF;
     RETURN NULL;
+END
+$$;
+
+-- Nothing of the run may lie beyond the epochs a statement stored (a block stored after a gap, earlier).
+CREATE FUNCTION bp_epochs_end_there(p_run bigint, p_last integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM epochs x WHERE x.run_id = p_run AND x.epoch > p_last) THEN
+        RAISE EXCEPTION 'backprop: run % has epochs stored after epoch %, which was to be its last', p_run, p_last USING ERRCODE = 'ZB002';
+    END IF;
 END
 $$;
 
@@ -211,7 +231,8 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['store_identity', 'sweeps', 'run_started', 'run_layouts', 'epochs', 'run_ended', 'planned_runs', 'journal'] LOOP
+    FOREACH t IN ARRAY ARRAY['store_identity', 'sweeps', 'run_started', 'run_layouts', 'run_parameters', 'run_units', 'epochs', 'run_ended',
+                             'planned_runs', 'journal'] LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH STATEMENT EXECUTE FUNCTION bp_refuse_change()',
                        t || '_is_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION bp_refuse_change()',

@@ -26,27 +26,50 @@ END
 $$;
 
 -- a·b, a + b and a − b as Java computes them. The comparisons are false for NaN (PostgreSQL orders it above every
--- number) and for infinities, which take the exact path too; zero never fails.
-CREATE FUNCTION bp_mul(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+-- number) and for infinities, which take the exact path too; zero never fails. Not STRICT, so that PostgreSQL
+-- inlines them into the views' expressions (a null goes to the exact path, which is strict, and gives null).
+CREATE FUNCTION bp_mul(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN a = 0 OR b = 0 OR (abs(a) BETWEEN 1e-150 AND 1e150 AND abs(b) BETWEEN 1e-150 AND 1e150) THEN a * b
                 ELSE bp_mul_exact(a, b) END
 $$;
 
-CREATE FUNCTION bp_add(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE FUNCTION bp_add(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN abs(a) < 1e307 AND abs(b) < 1e307 THEN a + b ELSE bp_add_exact(a, b) END
 $$;
 
-CREATE FUNCTION bp_sub(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE FUNCTION bp_sub(a float8, b float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN abs(a) < 1e307 AND abs(b) < 1e307 THEN a - b ELSE bp_add_exact(a, -b) END
 $$;
 
--- model.Loss.outputError: d = target − actual, then 0.5·d·d.
-CREATE FUNCTION bp_output_error(target float8, actual float8) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT bp_mul(bp_mul(0.5, bp_sub(target, actual)), bp_sub(target, actual))
+-- model.Loss.outputError: d = target − actual, then 0.5·d·d; where neither can fail, written out so that it inlines.
+CREATE FUNCTION bp_output_error_exact(target float8, actual float8) RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    d float8 := bp_sub(target, actual);
+BEGIN
+    RETURN bp_mul(bp_mul(0.5, d), d);
+END
+$$;
+
+CREATE FUNCTION bp_output_error(target float8, actual float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN abs(target) < 1e150 AND abs(actual) < 1e150 AND (target = actual OR abs(target - actual) >= 1e-150)
+                THEN 0.5 * (target - actual) * (target - actual)
+                ELSE bp_output_error_exact(target, actual) END
+$$;
+
+-- model.Backprop.step (−η·gradient), or 0 for a bias that is not trained; and before plus it, as EpochRecorded.after and
+-- weight_updates.after add it. Written out rather than as bp_add(before, bp_step(...)): PostgreSQL inlines a function
+-- only when an argument used twice is cheap, so here every argument is a column and the step is computed where used.
+CREATE FUNCTION bp_step(rate float8, gradient float8, trained boolean) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN trained THEN -bp_mul(rate, gradient) ELSE 0::float8 END
+$$;
+
+CREATE FUNCTION bp_stepped(before float8, rate float8, gradient float8, trained boolean) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN abs(before) < 1e307 AND abs(bp_step(rate, gradient, trained)) < 1e307 THEN before + bp_step(rate, gradient, trained)
+                ELSE bp_add_exact(before, bp_step(rate, gradient, trained)) END
 $$;
 
 -- Java's Double.equals: bit for bit, so -0 is not 0 (PostgreSQL's = says it is) and NaN is NaN.
-CREATE FUNCTION bp_same(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+CREATE FUNCTION bp_same(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN a = 0 THEN float8send(a) = float8send(b) ELSE a = b END
 $$;
 
@@ -64,63 +87,56 @@ SELECT s.run_id, s.name, s.learning_rate, s.epochs,
        CASE WHEN e.status = 'failed' THEN e.epoch END AS failed_epoch
 FROM run_started s LEFT JOIN run_ended e ON e.run_id = s.run_id;
 
+-- The views that give a row per value unnest slices of each epoch's array in their select list, in step with a counter
+-- (set-returning functions there stream, where in FROM they would be collected first), and name the values by a
+-- LEFT JOIN on that counter, which PostgreSQL leaves out when a query uses none of the names (an aggregate, say).
+
 -- Layer 0 has the inputs as activations and null net_input and delta; then every non-input neuron, sample by sample.
--- Each value array is sliced once per sample and unnested in step with the layout's arrays: an element taken by
--- subscript would read the whole (possibly out-of-line) array again for every value.
 CREATE VIEW forward_values AS
-SELECT e.run_id, e.epoch, m.sample, f.layer, f.neuron, f.net_input, f.activation, f.delta
-FROM epochs e
-JOIN run_layouts l ON l.run_id = e.run_id
-JOIN run_started s ON s.run_id = e.run_id
-CROSS JOIN LATERAL generate_series(1, l.samples) AS m(sample)
-CROSS JOIN LATERAL (
-    SELECT 0 AS layer, i.neuron::integer AS neuron, NULL::float8 AS net_input, i.activation, NULL::float8 AS delta
-    FROM unnest(s.inputs[(m.sample - 1) * l.inputs + 1 : m.sample * l.inputs]) WITH ORDINALITY AS i(activation, neuron)
-    UNION ALL
-    SELECT v.layer, v.neuron, v.net_input, v.activation, v.delta
-    FROM ROWS FROM (unnest(l.neuron_layers), unnest(l.neuron_numbers),
-                    unnest(e.vals[l.net_at + (m.sample - 1) * l.neurons + 1 : l.net_at + m.sample * l.neurons]),
-                    unnest(e.vals[l.act_at + (m.sample - 1) * l.neurons + 1 : l.act_at + m.sample * l.neurons]),
-                    unnest(e.vals[l.delta_at + (m.sample - 1) * l.neurons + 1 : l.delta_at + m.sample * l.neurons]))
-         AS v(layer, neuron, net_input, activation, delta)
-) AS f;
+SELECT x.run_id, x.epoch, x.sample, u.layer, u.neuron, x.net_input, x.activation, x.delta
+FROM (SELECT e.run_id, e.epoch, m.sample, generate_series(1, l.inputs + l.neurons) AS unit,
+             unnest(array_fill(NULL::float8, ARRAY[l.inputs])
+                    || e.vals[l.net_at + (m.sample - 1) * l.neurons + 1 : l.net_at + m.sample * l.neurons]) AS net_input,
+             unnest(s.inputs[(m.sample - 1) * l.inputs + 1 : m.sample * l.inputs]
+                    || e.vals[l.act_at + (m.sample - 1) * l.neurons + 1 : l.act_at + m.sample * l.neurons]) AS activation,
+             unnest(array_fill(NULL::float8, ARRAY[l.inputs])
+                    || e.vals[l.delta_at + (m.sample - 1) * l.neurons + 1 : l.delta_at + m.sample * l.neurons]) AS delta
+      FROM epochs e
+      JOIN run_layouts l ON l.run_id = e.run_id
+      JOIN run_started s ON s.run_id = e.run_id
+      CROSS JOIN LATERAL generate_series(1, l.samples) AS m(sample)) AS x
+LEFT JOIN run_units u ON u.run_id = x.run_id AND u.unit = x.unit;
 
 -- error = ½(target − actual)², as model.Loss.outputError computes it.
 CREATE VIEW losses AS
-SELECT e.run_id, e.epoch, m.sample, o.output::integer AS output, o.target, o.actual, bp_output_error(o.target, o.actual) AS error
-FROM epochs e
-JOIN run_layouts l ON l.run_id = e.run_id
-JOIN run_started s ON s.run_id = e.run_id
-CROSS JOIN LATERAL generate_series(1, l.samples) AS m(sample)
-CROSS JOIN LATERAL ROWS FROM (
-    unnest(s.targets[(m.sample - 1) * l.outputs + 1 : m.sample * l.outputs]),
-    unnest(e.vals[l.act_at + (m.sample - 1) * l.neurons + l.output_offset + 1 : l.act_at + (m.sample - 1) * l.neurons + l.output_offset + l.outputs])
-) WITH ORDINALITY AS o(target, actual, output);
+SELECT x.run_id, x.epoch, x.sample, x.output, x.target, x.actual, bp_output_error(x.target, x.actual) AS error
+FROM (SELECT e.run_id, e.epoch, m.sample, generate_series(1, l.outputs) AS output,
+             unnest(s.targets[(m.sample - 1) * l.outputs + 1 : m.sample * l.outputs]) AS target,
+             unnest(e.vals[l.act_at + (m.sample - 1) * l.neurons + l.output_offset + 1
+                           : l.act_at + (m.sample - 1) * l.neurons + l.output_offset + l.outputs]) AS actual
+      FROM epochs e
+      JOIN run_layouts l ON l.run_id = e.run_id
+      JOIN run_started s ON s.run_id = e.run_id
+      CROSS JOIN LATERAL generate_series(1, l.samples) AS m(sample)) AS x;
 
 CREATE VIEW epoch_losses AS
 SELECT e.run_id, e.epoch, e.vals[l.loss_at + 1] AS total_error
 FROM epochs e JOIN run_layouts l ON l.run_id = e.run_id;
 
 CREATE VIEW gradients AS
-SELECT e.run_id, e.epoch, g.weight, g.layer, g.from_neuron, g.to_neuron, g.gradient
-FROM epochs e
-JOIN run_layouts l ON l.run_id = e.run_id
-CROSS JOIN LATERAL ROWS FROM (unnest(l.parameter_names), unnest(l.parameter_layers), unnest(l.parameter_from), unnest(l.parameter_to),
-                              unnest(e.vals[l.grad_at + 1 : l.grad_at + l.parameters]))
-    AS g(weight, layer, from_neuron, to_neuron, gradient);
+SELECT x.run_id, x.epoch, p.weight::text AS weight, p.layer, p.from_neuron, p.to_neuron, x.gradient
+FROM (SELECT e.run_id, e.epoch, generate_series(1, l.parameters) AS k, unnest(e.vals[l.grad_at + 1 : l.grad_at + l.parameters]) AS gradient
+      FROM epochs e JOIN run_layouts l ON l.run_id = e.run_id) AS x
+LEFT JOIN run_parameters p ON p.run_id = x.run_id AND p.k = x.k;
 
 -- delta = −η·gradient (model.Backprop.step), 0 for a bias that is not trained; after = before + delta.
 CREATE VIEW weight_updates AS
-SELECT e.run_id, e.epoch, u.weight, u.before, u.delta, bp_add(u.before, u.delta) AS after
-FROM epochs e
-JOIN run_layouts l ON l.run_id = e.run_id
-JOIN run_started s ON s.run_id = e.run_id
-CROSS JOIN LATERAL (
-    SELECT p.weight, p.before,
-           CASE WHEN p.k <= l.weights OR s.train_biases THEN -bp_mul(s.learning_rate, p.gradient) ELSE 0::float8 END AS delta
-    FROM ROWS FROM (unnest(l.parameter_names), unnest(e.vals[1 : l.parameters]), unnest(e.vals[l.grad_at + 1 : l.grad_at + l.parameters]))
-         WITH ORDINALITY AS p(weight, before, gradient, k)
-) AS u;
+SELECT x.run_id, x.epoch, p.weight::text AS weight, x.before, bp_step(x.learning_rate, x.gradient, x.k <= x.weights OR x.train_biases) AS delta,
+       bp_stepped(x.before, x.learning_rate, x.gradient, x.k <= x.weights OR x.train_biases) AS after
+FROM (SELECT e.run_id, e.epoch, l.weights, s.train_biases, s.learning_rate, generate_series(1, l.parameters) AS k,
+             unnest(e.vals[1 : l.parameters]) AS before, unnest(e.vals[l.grad_at + 1 : l.grad_at + l.parameters]) AS gradient
+      FROM epochs e JOIN run_layouts l ON l.run_id = e.run_id JOIN run_started s ON s.run_id = e.run_id) AS x
+LEFT JOIN run_parameters p ON p.run_id = x.run_id AND p.k = x.k;
 
 -- The seed tutorial's spreadsheet row, for 2-2-2 runs of one sample without biases, whose layout is fixed: weights
 -- 1..8, net inputs 9..12 (h1, h2, o1, o2), activations 13..16, deltas 17..20, gradients 21..28, loss 29.
@@ -140,14 +156,14 @@ JOIN run_started s ON s.run_id = e.run_id;
 -- The parameters in force after a run's last update (model.EpochRecorded.after), or its initial ones before any epoch.
 CREATE FUNCTION bp_parameters_after(p_run bigint) RETURNS float8[] LANGUAGE sql STABLE AS $$
     SELECT coalesce(
-        (SELECT array_agg(CASE WHEN p.k <= l.weights OR s.train_biases THEN bp_add(p.before, -bp_mul(s.learning_rate, p.gradient))
+        (SELECT array_agg(CASE WHEN p.k <= p.weights OR p.train_biases THEN bp_stepped(p.before, p.learning_rate, p.gradient, true)
                                ELSE p.before END ORDER BY p.k)
-         FROM (SELECT x.vals FROM epochs x WHERE x.run_id = p_run ORDER BY x.epoch DESC LIMIT 1) AS last
-         CROSS JOIN run_layouts l
-         CROSS JOIN run_started s
-         CROSS JOIN LATERAL ROWS FROM (unnest(last.vals[1 : l.parameters]), unnest(last.vals[l.grad_at + 1 : l.grad_at + l.parameters]))
-              WITH ORDINALITY AS p(before, gradient, k)
-         WHERE l.run_id = p_run AND s.run_id = p_run),
+         FROM (SELECT l.weights, s.train_biases, s.learning_rate, generate_series(1, l.parameters) AS k,
+                      unnest(last.vals[1 : l.parameters]) AS before, unnest(last.vals[l.grad_at + 1 : l.grad_at + l.parameters]) AS gradient
+               FROM (SELECT x.vals FROM epochs x WHERE x.run_id = p_run ORDER BY x.epoch DESC LIMIT 1) AS last
+               CROSS JOIN run_layouts l
+               CROSS JOIN run_started s
+               WHERE l.run_id = p_run AND s.run_id = p_run) AS p),
         (SELECT s.initial_parameters FROM run_started s WHERE s.run_id = p_run))
 $$;
 
@@ -199,5 +215,6 @@ $$;
 
 GRANT SELECT ON runs, forward_values, losses, epoch_losses, gradients, weight_updates, epoch_sheet TO backprop_app, backprop_reader;
 GRANT EXECUTE ON FUNCTION bp_mul_exact(float8, float8), bp_add_exact(float8, float8), bp_mul(float8, float8), bp_add(float8, float8),
-    bp_sub(float8, float8), bp_output_error(float8, float8), bp_same(float8, float8), bp_parameters_after(bigint), run_diff(bigint, bigint)
+    bp_sub(float8, float8), bp_output_error_exact(float8, float8), bp_output_error(float8, float8), bp_step(float8, float8, boolean), bp_stepped(float8, float8, float8, boolean),
+    bp_same(float8, float8), bp_parameters_after(bigint), run_diff(bigint, bigint)
     TO backprop_app, backprop_reader;
