@@ -80,7 +80,7 @@ public interface EventStore extends AutoCloseable {
     /**
      * Records a sweep whose runs are planned and not trained here ({@code sweep --queue}): the sweep, then a start event
      * per configuration, in order, all in one transaction, for workers to claim ({@link #claimQueuedRun}); returns the
-     * sweep's id. Only a store that many machines share keeps a queue; the others refuse with {@link #NO_QUEUE}.
+     * sweep's id. A store that keeps no queue (one in memory, for tests) refuses with {@link #NO_QUEUE}.
      */
     default long queueSweep(List<RunConfig> configs) {
         throw new StoreException(NO_QUEUE);
@@ -90,7 +90,7 @@ public interface EventStore extends AutoCloseable {
      * Claims the first run of a queued sweep (of {@code sweepId}, or of any when null) that has not ended and that no
      * live process trains: planned, or interrupted when its worker died. The recorder holds the run's lease and continues
      * it from its last stored epoch (train it with {@code parametersAt(run, nextEpoch)}); empty when no run is there to
-     * claim now.
+     * claim now. Workers claiming at once get different runs.
      */
     default Optional<RunRecorder> claimQueuedRun(Long sweepId) {
         throw new StoreException(NO_QUEUE);
@@ -102,9 +102,8 @@ public interface EventStore extends AutoCloseable {
     }
 
     /** Why a store without a queue refuses to queue a sweep or give a worker a run. */
-    String NO_QUEUE = "a sweep is queued for workers only in a team store that they all reach, a PostgreSQL database"
-            + " (--db jdbc:postgresql://HOST/DATABASE, see the README's Team store): this store trains a sweep where it is recorded,"
-            + " so drop --queue";
+    String NO_QUEUE = "this store keeps no queue for workers: queue the sweep in a store they all reach, an H2 file or server"
+            + " or a PostgreSQL database (--db jdbc:postgresql://HOST/DATABASE, see the README's Team store), or drop --queue";
 
     /** The run's start and terminal events exactly as stored, with their stored hashes. */
     StoredRun stored(long runId);

@@ -46,6 +46,20 @@ public final class Sweeper {
 
     /** The same, telling {@code progress} of every epoch of every run. */
     public SweepResult run(RunConfig base, List<Double> rates, boolean chained, SweepProgress progress) {
+        List<RunConfig> configs = configs(base, rates);
+        return chained ? chained(configs, progress) : independent(configs, progress);
+    }
+
+    /**
+     * Records an independent sweep without training it: its runs are planned, for workers to claim and train (see
+     * {@link Worker}), each from the base configuration's initial weights.
+     */
+    public SweepResult queue(RunConfig base, List<Double> rates) {
+        long sweepId = store.queueSweep(configs(base, rates));
+        return SweepResult.recorded(store, sweepId).orElseThrow();
+    }
+
+    private static List<RunConfig> configs(RunConfig base, List<Double> rates) {
         if (rates.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one learning rate");
         }
@@ -53,7 +67,7 @@ public final class Sweeper {
         for (double rate : rates) {
             configs.add(base.withLearningRate(rate).withName(runName(base, rate)));
         }
-        return chained ? chained(configs, progress) : independent(configs, progress);
+        return configs;
     }
 
     private SweepResult independent(List<RunConfig> configs, SweepProgress progress) {

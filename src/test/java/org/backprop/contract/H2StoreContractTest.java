@@ -25,7 +25,7 @@ class H2StoreContractTest extends EventStoreContract {
 
             @Override
             public boolean hasQueue() {
-                return false;
+                return true;
             }
         };
     }

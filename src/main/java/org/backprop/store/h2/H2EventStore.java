@@ -45,6 +45,7 @@ public final class H2EventStore implements EventStore {
     private final RunListing listing;
     private final RunRecording recording;
     private final JournalReads journal;
+    private final H2Queue queue;
 
     private H2EventStore(H2Opening.Opened opened) {
         this.location = opened.location();
@@ -56,6 +57,7 @@ public final class H2EventStore implements EventStore {
         this.listing = new RunListing(handle);
         this.recording = new RunRecording(jdbi, location.describe());
         this.journal = new JournalReads(handle);
+        this.queue = new H2Queue(jdbi, recording);
     }
 
     /** Opens the store as {@code access} allows; refuses a file that is not a store, and migrates an older schema. */
@@ -107,6 +109,21 @@ public final class H2EventStore implements EventStore {
             started = reads.started(runId);
         }
         return recording.resume(started);
+    }
+
+    @Override
+    public long queueSweep(List<RunConfig> configs) {
+        return queue.queue(configs);
+    }
+
+    @Override
+    public Optional<RunRecorder> claimQueuedRun(Long sweepId) {
+        return queue.claim(sweepId, this::started);
+    }
+
+    @Override
+    public synchronized int unfinishedQueuedRuns(Long sweepId) {
+        return queue.unfinished(handle, sweepId);
     }
 
     /** The process writing the run now, as pid@host, if one is. */
