@@ -11,9 +11,12 @@ _pg_bin=
 # Sets _pg_bin to the folder of initdb and pg_ctl (newest version first), or returns 1.
 find_postgres_binaries() {
     local dir
-    for dir in /usr/lib/postgresql/*/bin /usr/local/pgsql/bin /usr/local/bin /usr/bin; do
+    _pg_bin=
+    # Debian's folders by version, newest first, then the usual places of a build from source or a package.
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -rn) /usr/local/pgsql/bin /usr/local/bin /usr/bin; do
         if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
             _pg_bin=$dir
+            break
         fi
     done
     if [ -z "$_pg_bin" ]; then
