@@ -259,7 +259,8 @@ final class EventLines {
             Long parent = optionalInteger(config, "parentRunId");
             Long forkEpoch = optionalInteger(config, "forkEpoch");
             RunConfig runConfig = new RunConfig(text(config, "name"), network, data, initial, optionalInteger(config, "weightSeed"),
-                    number(config.get("learningRate"), "learningRate"), smallInteger(config, "epochs"));
+                    number(config.get("learningRate"), "learningRate"), smallInteger(config, "epochs"),
+                    config.hasNonNull("untilLoss") ? number(config.get("untilLoss"), "untilLoss") : null);
             Lineage lineage = parent == null ? null : new Lineage(parent, forkEpoch == null ? 0 : forkEpoch.intValue());
             store = o.has("store") && o.get("store").isTextual() ? o.get("store").asText() : null;
             return new RunStarted(runId, runConfig, lineage, optionalInteger(config, "sweepId"), instant(config, "createdAt"), source(config),

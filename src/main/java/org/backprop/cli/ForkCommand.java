@@ -50,6 +50,10 @@ final class ForkCommand implements StoreCommand {
     @Option(names = "--name", description = "Name of the fork (default PARENT-atEPOCH).")
     String name;
 
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop, completed, after the first epoch whose loss is below LOSS"
+            + " (default: the parent's, if it had one).")
+    Double untilLoss;
+
     @Mixin
     TrainingOutputOptions output;
 
@@ -63,6 +67,9 @@ final class ForkCommand implements StoreCommand {
         if (epochs != null) {
             RunConfig.checkEpochs(epochs);
         }
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
+        }
         return StoreAccess.WRITE;
     }
 
@@ -70,18 +77,23 @@ final class ForkCommand implements StoreCommand {
     public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
         long parent = runStore.resolve(run);
-        ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name);
+        ForkRequest request = new ForkRequest(parent, at, learningRate, epochs, name, untilLoss);
         Fork fork = new Fork(runStore);
-        TerminalProgress progress = output.progress(spec.commandLine().getErr());
-        TrainingOutcome outcome = fork.run(request, null, progress);
-        progress.finish();
-        if (output.json()) {
-            out.println(TrainCommand.json(outcome, true));
-        } else {
-            out.printf("fork of run %d at epoch %d: starts from the weights in force at the start of run %d's epoch %d;"
-                    + " its own epochs count from 0%n", parent, at, parent, at);
-            TrainCommand.print(out, outcome);
+        if (name != null) {
+            RunReport.warnIfNameTaken(runStore, name, spec.commandLine().getErr());
         }
-        return outcome.end() instanceof RunFailed ? 1 : 0;
+        try (SignalStop stop = SignalStop.install()) {
+            TerminalProgress progress = output.progress(spec.commandLine().getErr());
+            RunReport report = output.report(spec, progress, "fork of run " + parent + " at epoch " + at + ": starts from the weights"
+                    + " in force at the start of run " + parent + "'s epoch " + at + "; its own epochs count from 0");
+            TrainingOutcome outcome = report.training(() -> fork.run(request, null, report, stop));
+            progress.finish();
+            if (output.json()) {
+                out.println(TrainCommand.json(outcome, true));
+            } else {
+                report.outcome(outcome, 0);
+            }
+            return TrainCommand.exitCode(outcome, stop);
+        }
     }
 }

@@ -102,6 +102,7 @@ public final class Main implements Runnable {
         main.environment = environment;
         CommandLine cl = new CommandLine(main);
         addSubcommands(cl, args);
+        HelpLayout.apply(cl);
         cl.setExecutionStrategy(main::execute);
         cl.setOut(out);
         cl.setErr(err);
@@ -150,6 +151,19 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * What a printed hint adds so that copying it reaches the same store: {@code " --db PATH"} when {@code --db} was
+     * given (the environment a hint is copied into has the same {@code BACKPROP_DB}), else nothing.
+     */
+    static String dbHint(CommandLine.Model.CommandSpec spec) {
+        String given = spec.root().userObject() instanceof Main main ? main.db : null;
+        if (given == null || given.isBlank()) {
+            return "";
+        }
+        String word = given.matches("[A-Za-z0-9_./:=@%+,-]+") ? given : "'" + given.replace("'", "'\\''") + "'";
+        return " --db " + PrintableText.escaped(word);
     }
 
     /** The store named by {@code --db}, else by {@code BACKPROP_DB}, else {@code ./backprop-store}. */

@@ -43,17 +43,19 @@ final class ResumeCommand implements StoreCommand {
             long id = runStore.resolve(run);
             TrainingOutcome outcome;
             int from;
+            RunReport report;
             try (RunRecorder recorder = runStore.resume(id)) {
                 from = recorder.nextEpoch();
+                int start = from;
                 TerminalProgress progress = output.progress(spec.commandLine().getErr());
-                outcome = Trainer.run(recorder, runStore.parametersAt(id, from), progress, stop);
+                report = output.report(spec, progress, "resumed run " + id + " at epoch " + from);
+                outcome = report.training(() -> Trainer.run(recorder, runStore.parametersAt(id, start), report, stop));
                 progress.finish();
             }
             if (output.json()) {
                 out.println(TrainCommand.json(outcome));
             } else {
-                out.printf("resumed run %d at epoch %d%n", id, from);
-                TrainCommand.print(out, outcome, from);
+                report.outcome(outcome, from);
             }
             return TrainCommand.exitCode(outcome, stop);
         }

@@ -42,8 +42,16 @@ final class SweepCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE", description = "The learning rates, comma-separated.")
-    List<Double> rates;
+    @Option(names = "--lr", split = ",", required = true, paramLabel = "RATE",
+            description = "The learning rates, comma-separated; FROM:TO:N is N rates evenly spaced from FROM to TO, FROM:TO:N:log"
+                    + " N rates spaced evenly on a log scale.")
+    List<String> rateText;
+
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop each run, completed, after the first epoch whose loss is below LOSS.")
+    Double untilLoss;
+
+    /** The rates, ranges spelled out; set by {@link #prepare()}. */
+    private List<Double> rates;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs per run (overrides the file; default 100 for the seed run).")
     Integer epochs;
@@ -81,8 +89,12 @@ final class SweepCommand implements StoreCommand {
 
     @Override
     public StoreAccess prepare() {
+        rates = LearningRates.parse(rateText);
         for (double rate : rates) {
             RunConfig.checkLearningRate(rate);
+        }
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
         }
         if (epochs != null) {
             RunConfig.checkEpochs(epochs);
@@ -102,6 +114,9 @@ final class SweepCommand implements StoreCommand {
         base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
         PrintableText.checkPrintable("the run name", base.name());
+        if (untilLoss != null) {
+            base = base.withUntilLoss(untilLoss);
+        }
         return StoreAccess.CREATE;
     }
 
@@ -119,7 +134,7 @@ final class SweepCommand implements StoreCommand {
         }
         int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
-                Collections.nCopies(rates.size(), base.epochs()));
+                Collections.nCopies(rates.size(), base.epochs()), format == Format.table ? out : null);
         SweepResult result = new Sweeper(runStore, parallel).run(base, rates, chained, progress);
         progress.finish();
         print(out, result, base);

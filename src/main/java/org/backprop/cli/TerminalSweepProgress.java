@@ -8,6 +8,8 @@ import org.backprop.sweep.SweepProgress;
 /** Shows a sweep's epochs done over all its runs, runs finished, rate and time left, once it has taken over a second. */
 final class TerminalSweepProgress implements SweepProgress {
     private final PrintWriter err;
+    /** Where each run's header line goes as it starts (a table's output), or null. */
+    private final PrintWriter headers;
     private final int[] planned;
     private final long total;
     private final AtomicIntegerArray done;
@@ -15,16 +17,32 @@ final class TerminalSweepProgress implements SweepProgress {
     private volatile long lastShown;
     private boolean shown;
 
-    private TerminalSweepProgress(PrintWriter err, List<Integer> planned) {
+    private TerminalSweepProgress(PrintWriter err, List<Integer> planned, PrintWriter headers) {
         this.err = err;
+        this.headers = headers;
         this.planned = planned.stream().mapToInt(Integer::intValue).toArray();
         this.total = planned.stream().mapToLong(Integer::longValue).sum();
         this.done = new AtomicIntegerArray(this.planned.length);
     }
 
-    /** A display on the terminal for runs of the given planned lengths, or none when quiet or not on a terminal. */
-    static TerminalSweepProgress forTerminal(boolean quiet, PrintWriter err, List<Integer> planned) {
-        return new TerminalSweepProgress(quiet || System.console() == null ? null : err, planned);
+    /**
+     * A display on the terminal for runs of the given planned lengths, or none when quiet or not on a terminal; each
+     * run's header line goes to {@code headers} as the run starts, unless it is null.
+     */
+    static TerminalSweepProgress forTerminal(boolean quiet, PrintWriter err, List<Integer> planned, PrintWriter headers) {
+        return new TerminalSweepProgress(quiet || System.console() == null ? null : err, planned, headers);
+    }
+
+    @Override
+    public synchronized void runStarted(int run, org.backprop.events.RunStarted started) {
+        if (headers == null) {
+            return;
+        }
+        if (shown) {
+            TerminalProgress.clear(err);
+        }
+        headers.println(RunReport.header(started));
+        headers.flush();
     }
 
     @Override
@@ -49,7 +67,7 @@ final class TerminalSweepProgress implements SweepProgress {
                 sum += done.get(i);
                 finished += done.get(i) == planned[i] ? 1 : 0;
             }
-            TerminalProgress.show(err, "sweep: epoch", sum, this.total, now - start, finished + " of " + planned.length + " runs done");
+            TerminalProgress.show(err, "sweep: epoch", sum, sum, this.total, now - start, finished + " of " + planned.length + " runs done");
         }
     }
 

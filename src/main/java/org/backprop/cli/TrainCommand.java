@@ -43,6 +43,10 @@ final class TrainCommand implements StoreCommand {
     @Option(names = "--name", description = "Name of the run (overrides the file; default 'seed' or the file's name).")
     String name;
 
+    @Option(names = "--until-loss", paramLabel = "LOSS", description = "Stop, completed, after the first epoch whose loss is below LOSS"
+            + " (recorded with the reason and the epoch).")
+    Double untilLoss;
+
     @Mixin
     TrainingOutputOptions output;
 
@@ -53,6 +57,10 @@ final class TrainCommand implements StoreCommand {
     public StoreAccess prepare() {
         output.check("train");
         runConfig = configure();
+        if (untilLoss != null) {
+            RunConfig.checkUntilLoss(untilLoss);
+            runConfig = runConfig.withUntilLoss(untilLoss);
+        }
         PrintableText.checkPrintable("the run name", runConfig.name());
         return StoreAccess.CREATE;
     }
@@ -60,14 +68,18 @@ final class TrainCommand implements StoreCommand {
     @Override
     public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
+        if (name != null || config != null) {
+            RunReport.warnIfNameTaken(runStore, runConfig.name(), spec.commandLine().getErr());
+        }
         try (SignalStop stop = SignalStop.install()) {
             TerminalProgress progress = output.progress(spec.commandLine().getErr());
-            TrainingOutcome outcome = new Trainer(runStore).train(runConfig, null, null, progress, stop);
+            RunReport report = output.report(spec, progress, null);
+            TrainingOutcome outcome = report.training(() -> new Trainer(runStore).train(runConfig, null, null, report, stop));
             progress.finish();
             if (output.json()) {
                 out.println(json(outcome));
             } else {
-                print(out, outcome);
+                report.outcome(outcome, 0);
             }
             return exitCode(outcome, stop);
         }
@@ -92,59 +104,6 @@ final class TrainCommand implements StoreCommand {
                     .withEpochs(epochs != null ? epochs : c.epochs());
         }
         return c;
-    }
-
-    static void print(PrintWriter out, TrainingOutcome o) {
-        print(out, o, 0);
-    }
-
-    /** Prints the outcome of training from epoch {@code from} on (0, unless a run was resumed). */
-    static void print(PrintWriter out, TrainingOutcome o, int from) {
-        RunConfig c = o.started().config();
-        long id = o.started().runId();
-        out.printf("run %d '%s': network %s (%s), learning rate %s, %d epochs planned%n", id, PrintableText.escaped(c.name()), c.network().shape(),
-                String.join(", ", c.network().activations().stream().map(a -> a.label()).toList()), c.learningRate(), c.epochs());
-        switch (o.end()) {
-            case null -> {
-                out.printf("interrupted: %d of %d epochs recorded%n", o.epochsRecorded(), c.epochs());
-                if (o.epochsRecorded() > from) {
-                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), o.epochsRecorded() - 1, o.lastLoss());
-                }
-                out.printf("resume it:  backprop resume %d%n", id);
-                return;
-            }
-            case RunCompleted done -> {
-                out.printf("completed: %d epochs recorded%n", done.epochs());
-                if (done.epochs() > from) {
-                    out.printf("loss: epoch %d %s -> epoch %d %s%n", from, o.firstLoss(), done.epochs() - 1, o.lastLoss());
-                }
-                printParameters(out, "final weights", done.finalParameters());
-            }
-            case RunFailed failed -> {
-                out.printf("FAILED: %s%n", PrintableText.escaped(failed.reason()));
-                out.printf("%d epochs recorded before it%s%n", o.epochsRecorded(),
-                        o.epochsRecorded() > from ? String.format(" (loss %s -> %s)", o.firstLoss(), o.lastLoss()) : "");
-            }
-            default -> throw new IllegalStateException("a training run ends completed or failed, not " + o.end());
-        }
-        out.printf("replay it:  backprop replay %d%n", id);
-        out.printf("query it:   backprop sql \"SELECT * FROM %s WHERE run_id = %d AND epoch < 3\"%n",
-                c.network().isSeedShaped(c.data().sampleCount()) ? "epoch_sheet" : "epoch_losses", id);
-    }
-
-    private static void printParameters(PrintWriter out, String label, Parameters p) {
-        int shown = Math.min(p.weightCount(), 16);
-        StringBuilder b = new StringBuilder(label).append(':');
-        for (int i = 0; i < shown; i++) {
-            b.append(i % 4 == 0 ? "\n  " : "  ").append('w').append(i + 1).append(" = ").append(p.weight(i));
-        }
-        if (shown < p.weightCount()) {
-            b.append("\n  ... ").append(p.weightCount() - shown).append(" more (backprop state RUN --final shows them all)");
-        }
-        for (int i = 0; i < Math.min(p.biasCount(), 8); i++) {
-            b.append(i % 4 == 0 ? "\n  " : "  ").append('b').append(i + 1).append(" = ").append(p.bias(i));
-        }
-        out.println(b);
     }
 
     static String json(TrainingOutcome o) {

@@ -1,6 +1,7 @@
 package org.backprop.cli;
 
 import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The output options of every command that trains (train, fork, resume): a table or JSON, and whether to show progress. */
@@ -25,5 +26,10 @@ final class TrainingOutputOptions {
     /** Progress on the terminal, unless quiet or printing JSON. */
     TerminalProgress progress(PrintWriter err) {
         return TerminalProgress.forTerminal(quiet || json(), err);
+    }
+
+    /** What the command prints of its run, with the progress display; {@code before} a line ahead of the header, or null. */
+    RunReport report(CommandSpec spec, TerminalProgress progress, String before) {
+        return new RunReport(spec.commandLine().getOut(), progress, Main.dbHint(spec), json(), before);
     }
 }

@@ -30,6 +30,10 @@ public final class CanonicalConfig {
         b.append(",\"forkEpoch\":").append(started.lineage() == null ? null : started.lineage().forkEpoch());
         b.append(",\"sweepId\":").append(started.sweepId());
         b.append(",\"createdAt\":").append(quote(started.createdAt().toString()));
+        // Only present for a run that stops once its loss is below a target, so every other run's text is as it was.
+        if (c.untilLoss() != null) {
+            b.append(UNTIL_LOSS_FIELD).append(c.untilLoss());
+        }
         // Only present for a run recorded from a sheet, so every other run's text (and hash) is as it always was.
         if (started.source() != null) {
             b.append(SOURCE_FIELD).append(started.source().json());
@@ -42,6 +46,22 @@ public final class CanonicalConfig {
     }
 
     private static final String SOURCE_FIELD = ",\"source\":";
+    private static final String UNTIL_LOSS_FIELD = ",\"untilLoss\":";
+
+    /** The loss a run stops below, when its canonical configuration text names one; else null. */
+    public static Double untilLoss(String canonicalJson) {
+        // After createdAt, whose text is an ISO instant: the field's opening occurs nowhere else unescaped.
+        int at = canonicalJson.indexOf(UNTIL_LOSS_FIELD);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + UNTIL_LOSS_FIELD.length();
+        int end = from;
+        while (end < canonicalJson.length() && ",}".indexOf(canonicalJson.charAt(end)) < 0) {
+            end++;
+        }
+        return Double.valueOf(canonicalJson.substring(from, end));
+    }
     private static final String IMPORTED_FIELD = ",\"importedFrom\":";
 
     /** The import origin a canonical configuration text carries (its last field, when there), or null when it has none. */

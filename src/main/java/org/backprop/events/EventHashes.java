@@ -70,7 +70,7 @@ public final class EventHashes {
 
     private byte[] end(byte[] previous, RunEvent end, boolean withTime) {
         return switch (end) {
-            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()),
+            case RunCompleted done -> end(previous, COMPLETED, done.epochs(), done.reason(), EpochCodec.pack(done.finalParameters()),
                     withTime ? done.endedAt() : null);
             case RunFailed failed -> end(previous, FAILED, failed.epoch(), failed.reason(), null, withTime ? failed.endedAt() : null);
             case RunStarted s -> throw new IllegalArgumentException("a start event does not end a run: " + s);

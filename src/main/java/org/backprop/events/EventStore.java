@@ -78,11 +78,11 @@ public interface EventStore extends AutoCloseable {
     }
 
     /**
-     * Records a sweep whose runs are planned and not trained here ({@code sweep --queue}): the sweep, then a start event
-     * per configuration, in order, all in one transaction, for workers to claim ({@link #claimQueuedRun}); returns the
-     * sweep's id. A store that keeps no queue (one in memory, for tests) refuses with {@link #NO_QUEUE}.
+     * Records the planned runs of a sweep ({@link #newSweep}) that is not trained here ({@code sweep --queue}): a start
+     * event per configuration, in order, all in one transaction, for workers to claim ({@link #claimQueuedRun}). A store
+     * that keeps no queue (one in memory, for tests) refuses with {@link #NO_QUEUE}.
      */
-    default long queueSweep(List<RunConfig> configs) {
+    default void queueSweep(long sweepId, List<RunConfig> configs) {
         throw new StoreException(NO_QUEUE);
     }
 

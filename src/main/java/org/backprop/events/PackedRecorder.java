@@ -133,8 +133,8 @@ public final class PackedRecorder implements RunRecorder {
     }
 
     @Override
-    public RunCompleted complete(Parameters finalParameters) {
-        RunCompleted completed = new RunCompleted(started.runId(), nextEpoch, finalParameters, now());
+    public RunCompleted complete(Parameters finalParameters, String reason) {
+        RunCompleted completed = new RunCompleted(started.runId(), nextEpoch, finalParameters, now(), reason);
         end(completed);
         return completed;
     }
@@ -154,7 +154,7 @@ public final class PackedRecorder implements RunRecorder {
     public void end(RunEvent event) {
         sealRow();
         RunEnding ending = switch (event) {
-            case RunCompleted done -> ending(EventHashes.COMPLETED, done.epochs(), null, EpochCodec.pack(done.finalParameters()), done.endedAt());
+            case RunCompleted done -> ending(EventHashes.COMPLETED, done.epochs(), done.reason(), EpochCodec.pack(done.finalParameters()), done.endedAt());
             case RunFailed failed -> ending(EventHashes.FAILED, failed.epoch(), failed.reason(), null, failed.endedAt());
             case RunStarted s -> throw new IllegalArgumentException("a start event does not end run " + started.runId());
             case EpochRecorded e -> throw new IllegalArgumentException("an epoch does not end run " + started.runId());

@@ -22,11 +22,11 @@ public final class RunHistory {
 
     /** The run's history as stretches of recorded runs, oldest first; stretches without epochs are left out. */
     public static List<Segment> segments(EventStore store, long runId) {
-        List<long[]> reversed = new ArrayList<>();
+        List<long[]> chain = new ArrayList<>();
         long run = runId;
         int ownEpochs = store.epochCount(runId);
         while (true) {
-            reversed.add(new long[] {run, ownEpochs});
+            chain.add(new long[] {run, ownEpochs});
             Lineage lineage = store.started(run).lineage();
             if (lineage == null) {
                 break;
@@ -34,16 +34,41 @@ public final class RunHistory {
             run = lineage.parentRunId();
             ownEpochs = lineage.forkEpoch();
         }
+        return segments(chain);
+    }
+
+    /**
+     * The stretches of a history given its chain, the run itself first and its root last: each run and how many of its
+     * epochs the history takes from it (its own recorded epochs, then each parent's epochs before the fork).
+     */
+    public static List<Segment> segments(List<long[]> chain) {
         List<Segment> segments = new ArrayList<>();
         int start = 0;
-        for (int i = reversed.size() - 1; i >= 0; i--) {
-            int count = (int) reversed.get(i)[1];
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            int count = (int) chain.get(i)[1];
             if (count > 0) {
-                segments.add(new Segment(reversed.get(i)[0], 0, count - 1, start));
+                segments.add(new Segment(chain.get(i)[0], 0, count - 1, start));
                 start += count;
             }
         }
         return List.copyOf(segments);
+    }
+
+    /** How many history epochs two histories read from the same recorded epochs, from the start. */
+    public static int sharedEpochs(List<Segment> sa, List<Segment> sb) {
+        int shared = 0;
+        for (int i = 0; i < Math.min(sa.size(), sb.size()); i++) {
+            Segment x = sa.get(i);
+            Segment y = sb.get(i);
+            if (x.runId() != y.runId() || x.historyStart() != y.historyStart()) {
+                break;
+            }
+            shared = x.historyStart() + Math.min(x.length(), y.length());
+            if (x.length() != y.length()) {
+                break;
+            }
+        }
+        return shared;
     }
 
     /** Every epoch of the history in order; each keeps the run id and epoch number it was recorded under. */
@@ -87,20 +112,7 @@ public final class RunHistory {
     public static Shared shared(EventStore store, long a, long b) {
         List<Long> ancestorsOfA = lineage(store, a);
         List<Long> ancestorsOfB = lineage(store, b);
-        List<Segment> sa = segments(store, a);
-        List<Segment> sb = segments(store, b);
-        int shared = 0;
-        for (int i = 0; i < Math.min(sa.size(), sb.size()); i++) {
-            Segment x = sa.get(i);
-            Segment y = sb.get(i);
-            if (x.runId() != y.runId() || x.historyStart() != y.historyStart()) {
-                break;
-            }
-            shared = x.historyStart() + Math.min(x.length(), y.length());
-            if (x.length() != y.length()) {
-                break;
-            }
-        }
+        int shared = sharedEpochs(segments(store, a), segments(store, b));
         if (shared == 0) {
             return new Shared(0, null);
         }

@@ -17,7 +17,13 @@ public interface RunRecorder extends AutoCloseable {
     /** Commits the buffered epochs now. */
     void flush();
 
-    RunCompleted complete(Parameters finalParameters);
+    /** Records that the run trained every planned epoch. */
+    default RunCompleted complete(Parameters finalParameters) {
+        return complete(finalParameters, null);
+    }
+
+    /** Records that the run completed; {@code reason} says why it stopped before its planned end (null when it did not). */
+    RunCompleted complete(Parameters finalParameters, String reason);
 
     RunFailed fail(int epoch, String reason);
 

@@ -5,9 +5,10 @@ package org.backprop.model;
  * the number of epochs. Two runs with equal configurations produce bit-identical values.
  *
  * @param weightSeed the seed the starting parameters were drawn from, or null when they were given explicitly
+ * @param untilLoss the run ends, completed, after the first epoch whose loss is below this; null to train every epoch
  */
 public record RunConfig(String name, Network network, Dataset data, Parameters initial, Long weightSeed,
-                        double learningRate, int epochs) {
+                        double learningRate, int epochs, Double untilLoss) {
 
     /** Beyond this a run would take days and fill the disk; a mistyped epoch count is likelier than a real need. */
     public static final int MAX_EPOCHS = 100_000_000;
@@ -21,8 +22,32 @@ public record RunConfig(String name, Network network, Dataset data, Parameters i
         }
         checkLearningRate(learningRate);
         checkEpochs(epochs);
+        if (untilLoss != null) {
+            checkUntilLoss(untilLoss);
+        }
         data.checkFits(network);
         initial.checkFits(network);
+    }
+
+    /** A run of every planned epoch. */
+    public RunConfig(String name, Network network, Dataset data, Parameters initial, Long weightSeed, double learningRate, int epochs) {
+        this(name, network, data, initial, weightSeed, learningRate, epochs, null);
+    }
+
+    public static void checkUntilLoss(double loss) {
+        if (!Double.isFinite(loss) || loss <= 0.0) {
+            throw new InvalidNetworkException("the loss to stop at is " + loss + ": give a finite number greater than 0, such as --until-loss 1e-4");
+        }
+    }
+
+    /** Whether the run stops after an epoch of this loss, before its planned end. */
+    public boolean stopsAt(double loss) {
+        return untilLoss != null && loss < untilLoss;
+    }
+
+    /** Why a run stopped after {@code epoch} before its planned end: recorded with its end, and expected by verify. */
+    public String stopReason(int epoch, double loss) {
+        return "stopped early: the loss " + loss + " of epoch " + epoch + " is below --until-loss " + untilLoss;
     }
 
     public static void checkLearningRate(double rate) {
@@ -43,18 +68,22 @@ public record RunConfig(String name, Network network, Dataset data, Parameters i
     }
 
     public RunConfig withName(String newName) {
-        return new RunConfig(newName, network, data, initial, weightSeed, learningRate, epochs);
+        return new RunConfig(newName, network, data, initial, weightSeed, learningRate, epochs, untilLoss);
     }
 
     public RunConfig withLearningRate(double rate) {
-        return new RunConfig(name, network, data, initial, weightSeed, rate, epochs);
+        return new RunConfig(name, network, data, initial, weightSeed, rate, epochs, untilLoss);
     }
 
     public RunConfig withEpochs(int count) {
-        return new RunConfig(name, network, data, initial, weightSeed, learningRate, count);
+        return new RunConfig(name, network, data, initial, weightSeed, learningRate, count, untilLoss);
     }
 
     public RunConfig withInitial(Parameters start, Long seed) {
-        return new RunConfig(name, network, data, start, seed, learningRate, epochs);
+        return new RunConfig(name, network, data, start, seed, learningRate, epochs, untilLoss);
+    }
+
+    public RunConfig withUntilLoss(Double loss) {
+        return new RunConfig(name, network, data, initial, weightSeed, learningRate, epochs, loss);
     }
 }

@@ -45,6 +45,11 @@ public final class Reexecution {
         return null;
     }
 
+    /** The loss of the epoch re-executed last. */
+    public double loss() {
+        return values.loss;
+    }
+
     /** Index in the canonical epoch layout of the first stored double whose bits differ from re-execution, or -1. */
     private int firstDifference(ByteBuffer payload, int offset) {
         int base = 0;

@@ -53,6 +53,9 @@ public final class Verifier {
         private byte[] previous;
         private byte[] current = new byte[EventHashes.LENGTH];
         private int expected;
+        /** The epoch re-execution says the run stops after (its loss below --until-loss), or -1. */
+        private int stopAfter = -1;
+        private String stopReason;
         private boolean comparing = true;
         private String difference;
         private String brokenHash;
@@ -122,6 +125,10 @@ public final class Verifier {
                     String differs = reexecution.epoch(epoch, p, i * epochBytes);
                     if (differs != null) {
                         differ(differs);
+                    } else if (stopAfter < 0 && config.stopsAt(reexecution.loss()) && epoch + 1 < config.epochs()) {
+                        // Its loss is below --until-loss: training stops after this epoch, so nothing may follow it.
+                        stopAfter = epoch;
+                        stopReason = config.stopReason(epoch, reexecution.loss());
                     }
                 }
             }
@@ -138,6 +145,9 @@ public final class Verifier {
             if (count > config.epochs()) {
                 differ(count + " epochs are recorded but the run planned only " + config.epochs());
             }
+            if (stopAfter >= 0 && count > stopAfter + 1) {
+                differ(count + " epochs are recorded, but the run stops after epoch " + stopAfter + ": " + stopReason);
+            }
             String end = "no end event (running or interrupted)";
             if (stored.end().isPresent()) {
                 RunEvent event = stored.end().get();
@@ -146,8 +156,13 @@ public final class Verifier {
                         checkEnd(done.epochs(), count, "completed after " + done.epochs() + " epochs");
                         if (comparing) {
                             report(reexecution.finalParameters(done.finalParameters()));
+                            String expectedReason = stopAfter >= 0 && done.epochs() == stopAfter + 1 ? stopReason : null;
+                            if (!java.util.Objects.equals(expectedReason, done.reason())) {
+                                differ("the end event says " + (done.reason() == null ? "the run trained every epoch" : "'" + done.reason() + "'")
+                                        + ", but re-execution says " + (expectedReason == null ? "it trains every epoch" : "'" + expectedReason + "'"));
+                            }
                         }
-                        yield "completed";
+                        yield done.reason() == null ? "completed" : "completed, " + done.reason();
                     }
                     case RunFailed failed -> {
                         checkEnd(failed.epoch(), count, "failed at epoch " + failed.epoch());

@@ -5,6 +5,7 @@ import org.backprop.events.Lineage;
 import org.backprop.events.RunStarted;
 import org.backprop.events.UnknownRunException;
 import org.backprop.model.RunConfig;
+import org.backprop.training.StopSignal;
 import org.backprop.training.Trainer;
 import org.backprop.training.TrainingOutcome;
 import org.backprop.training.TrainingProgress;
@@ -34,14 +35,26 @@ public final class Fork {
         int planned = config.epochs() - at;
         int epochs = request.epochs() != null ? request.epochs() : planned > 0 ? planned : config.epochs();
         double rate = request.learningRate() != null ? request.learningRate() : config.learningRate();
-        return new RunConfig(request.name() != null ? request.name() : defaultName(config.name(), request.parentRunId(), at),
-                config.network(), config.data(), store.parametersAt(request.parentRunId(), at), null, rate, epochs);
+        String name = request.name();
+        if (name == null) {
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            store.runs().forEach(r -> taken.add(r.name()));
+            name = Sweeper.unique(taken, defaultName(config.name(), request.parentRunId(), at), "");
+        }
+        return new RunConfig(name,
+                config.network(), config.data(), store.parametersAt(request.parentRunId(), at), null, rate, epochs,
+                request.untilLoss() != null ? request.untilLoss() : config.untilLoss());
     }
 
     /** Records and trains the fork, in the given sweep when {@code sweepId} is not null. */
     public TrainingOutcome run(ForkRequest request, Long sweepId, TrainingProgress progress) {
+        return run(request, sweepId, progress, StopSignal.NEVER);
+    }
+
+    /** The same, stopping after the current epoch (the fork then interrupted and resumable) when {@code stop} asks. */
+    public TrainingOutcome run(ForkRequest request, Long sweepId, TrainingProgress progress, StopSignal stop) {
         RunConfig config = plan(request);
-        return new Trainer(store).train(config, new Lineage(request.parentRunId(), request.atEpoch()), sweepId, progress);
+        return new Trainer(store).train(config, new Lineage(request.parentRunId(), request.atEpoch()), sweepId, progress, stop);
     }
 
     static String defaultName(String parentName, long parentId, int at) {

@@ -26,12 +26,15 @@ public final class SweepTable {
         return columns;
     }
 
-    /** The configuration a recorded sweep's runs were made from: its first run's, under the name before "-lrRATE". */
+    /**
+     * The configuration a recorded sweep's runs were made from: its first run's, under the name before "-lrRATE" (and
+     * the "-sweepN" the tool adds to a name another run has).
+     */
     public static RunConfig base(SweepResult result) {
         RunConfig first = result.runs().get(0).started().config();
         String suffix = "-lr" + first.learningRate();
-        String name = first.name().endsWith(suffix) ? first.name().substring(0, first.name().length() - suffix.length()) : first.name();
-        return first.withName(name);
+        String name = first.name().replaceFirst("-sweep" + result.sweepId() + "(-[0-9]+)?$", "");
+        return first.withName(name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : first.name());
     }
 
     /** What the sweep was: its id, how many runs of which network, how long, and whether chained or independent. */
@@ -85,6 +88,8 @@ public final class SweepTable {
         addValueRows(rows, runs, "w", first.weightCount(), shown, (r, i) -> r.finalParameters().weight(i));
         addValueRows(rows, runs, "b", first.biasCount(), shown, (r, i) -> r.finalParameters().bias(i));
         rows.add(row("final error", runs.stream().map(r -> r.completed() ? (Object) r.finalError() : null).toList()));
+        double lowest = runs.stream().filter(SweepRun::completed).mapToDouble(SweepRun::finalError).min().orElse(Double.NaN);
+        rows.add(row("lowest error", runs.stream().map(r -> r.completed() && r.finalError() == lowest ? (Object) "*" : null).toList()));
         int samples = runs.get(0).started().config().data().sampleCount();
         int outputs = network.outputs();
         int shownOutputs = Math.min(samples * outputs, shown);

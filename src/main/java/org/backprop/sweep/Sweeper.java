@@ -1,7 +1,9 @@
 package org.backprop.sweep;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,9 +36,27 @@ public final class Sweeper {
 
     /** The name of the sweep's run for one rate: the base name and the rate, as in "seed-lr0.1". */
     public static String runName(RunConfig base, double rate) {
-        String suffix = "-lr" + rate;
-        String name = base.name().length() + suffix.length() <= 200 ? base.name() : base.name().substring(0, 200 - suffix.length());
-        return name + suffix;
+        return named(base.name(), "-lr" + rate);
+    }
+
+    /** {@code name + suffix}, the name shortened so that the whole fits a run name's 200 characters. */
+    static String named(String name, String suffix) {
+        return (name.length() + suffix.length() <= 200 ? name : name.substring(0, 200 - suffix.length())) + suffix;
+    }
+
+    /**
+     * A name the tool makes for a run, unique in the store: {@code name} when no run has it, else with {@code again}
+     * (such as "-sweep2") and then a number added, so that a run named by the tool can always be named back.
+     */
+    static String unique(Set<String> taken, String name, String again) {
+        if (taken.add(name)) {
+            return name;
+        }
+        String other = named(name, again);
+        for (int n = 2; !taken.add(other); n++) {
+            other = named(name, again + "-" + n);
+        }
+        return other;
     }
 
     /** Records and trains the sweep; every rate is checked before anything is recorded. */
@@ -46,8 +66,10 @@ public final class Sweeper {
 
     /** The same, telling {@code progress} of every epoch of every run. */
     public SweepResult run(RunConfig base, List<Double> rates, boolean chained, SweepProgress progress) {
-        List<RunConfig> configs = configs(base, rates);
-        return chained ? chained(configs, progress) : independent(configs, progress);
+        checkRates(rates);
+        long sweepId = store.newSweep(chained);
+        List<RunConfig> configs = configs(sweepId, base, rates);
+        return chained ? chained(sweepId, configs, progress) : independent(sweepId, configs, progress);
     }
 
     /**
@@ -55,28 +77,38 @@ public final class Sweeper {
      * {@link Worker}), each from the base configuration's initial weights.
      */
     public SweepResult queue(RunConfig base, List<Double> rates) {
-        long sweepId = store.queueSweep(configs(base, rates));
+        checkRates(rates);
+        long sweepId = store.newSweep(false);
+        store.queueSweep(sweepId, configs(sweepId, base, rates));
         return SweepResult.recorded(store, sweepId).orElseThrow();
     }
 
-    private static List<RunConfig> configs(RunConfig base, List<Double> rates) {
+    private static void checkRates(List<Double> rates) {
         if (rates.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one learning rate");
         }
+    }
+
+    /** The sweep's run configurations, one per rate, under names unique in the store. */
+    private List<RunConfig> configs(long sweepId, RunConfig base, List<Double> rates) {
         List<RunConfig> configs = new ArrayList<>(rates.size());
         for (double rate : rates) {
-            configs.add(base.withLearningRate(rate).withName(runName(base, rate)));
+            configs.add(base.withLearningRate(rate));
         }
+        Set<String> taken = new HashSet<>();
+        store.runs().forEach(r -> taken.add(r.name()));
+        configs.replaceAll(c -> c.withName(unique(taken, runName(base, c.learningRate()), "-sweep" + sweepId)));
         return configs;
     }
 
-    private SweepResult independent(List<RunConfig> configs, SweepProgress progress) {
-        long sweepId = store.newSweep(false);
+    private SweepResult independent(long sweepId, List<RunConfig> configs, SweepProgress progress) {
         // Started one after another, so run ids follow the order of the rates whatever order the runs finish in.
         List<RunRecorder> recorders = new ArrayList<>(configs.size());
         try {
             for (RunConfig config : configs) {
-                recorders.add(store.start(config, null, sweepId));
+                RunRecorder recorder = store.start(config, null, sweepId);
+                recorders.add(recorder);
+                progress.runStarted(recorders.size() - 1, recorder.started());
             }
         } catch (RuntimeException e) {
             recorders.forEach(RunRecorder::close);
@@ -87,7 +119,7 @@ public final class Sweeper {
             List<Future<TrainingOutcome>> futures = new ArrayList<>(recorders.size());
             for (int i = 0; i < recorders.size(); i++) {
                 RunRecorder recorder = recorders.get(i);
-                TrainingProgress runProgress = forRun(progress, i);
+                TrainingProgress runProgress = forRun(progress, i, false);
                 futures.add(pool.submit(() -> {
                     try (recorder) {
                         return Trainer.run(recorder, recorder.started().config().initial(), runProgress);
@@ -120,8 +152,7 @@ public final class Sweeper {
         return new SweepResult(sweepId, false, runs, List.of());
     }
 
-    private SweepResult chained(List<RunConfig> configs, SweepProgress progress) {
-        long sweepId = store.newSweep(true);
+    private SweepResult chained(long sweepId, List<RunConfig> configs, SweepProgress progress) {
         List<SweepRun> runs = new ArrayList<>();
         Trainer trainer = new Trainer(store);
         Fork fork = new Fork(store);
@@ -131,11 +162,11 @@ public final class Sweeper {
             RunConfig config = configs.get(i);
             TrainingOutcome outcome;
             if (previous == null) {
-                outcome = trainer.train(config, null, sweepId, forRun(progress, i));
+                outcome = trainer.train(config, null, sweepId, forRun(progress, i, true));
             } else {
                 ForkRequest request = new ForkRequest(previous.started().runId(), previous.epochsRecorded(),
                         config.learningRate(), config.epochs(), config.name());
-                outcome = fork.run(request, sweepId, forRun(progress, i));
+                outcome = fork.run(request, sweepId, forRun(progress, i, true));
             }
             runs.add(SweepRun.load(store, outcome.started().runId()));
             previous = outcome;
@@ -148,7 +179,26 @@ public final class Sweeper {
         return new SweepResult(sweepId, true, runs, notRun);
     }
 
-    private static TrainingProgress forRun(SweepProgress progress, int run) {
-        return progress == SweepProgress.NONE ? TrainingProgress.NONE : (epoch, total, loss) -> progress.epochDone(run, epoch, total, loss);
+    /**
+     * The progress of one run of the sweep; {@code startsHere} when the run is started by training it (chained), rather
+     * than before, in the order of the rates (independent), where the sweep says so itself.
+     */
+    private static TrainingProgress forRun(SweepProgress progress, int run, boolean startsHere) {
+        if (progress == SweepProgress.NONE) {
+            return TrainingProgress.NONE;
+        }
+        return new TrainingProgress() {
+            @Override
+            public void runStarted(org.backprop.events.RunStarted started, int from) {
+                if (startsHere) {
+                    progress.runStarted(run, started);
+                }
+            }
+
+            @Override
+            public void epochDone(int epoch, int total, double loss) {
+                progress.epochDone(run, epoch, total, loss);
+            }
+        };
     }
 }

@@ -58,6 +58,7 @@ public final class Trainer {
         double last = Double.NaN;
         int from = recorder.nextEpoch();
         int recorded = from;
+        progress.runStarted(recorder.started(), from);
         RunEvent end = null;
         for (int epoch = from; epoch < config.epochs(); epoch++) {
             if (stop.stopRequested()) {
@@ -86,11 +87,14 @@ public final class Trainer {
             b = nextB;
             nextB = t;
             progress.epochDone(epoch, config.epochs(), values.loss);
+            if (config.stopsAt(values.loss) && epoch + 1 < config.epochs()) {
+                end = recorder.complete(new Parameters(w, b), config.stopReason(epoch, values.loss));
+                break;
+            }
         }
         if (end == null) {
             end = recorder.complete(new Parameters(w, b));
         }
         return new TrainingOutcome(recorder.started(), end, recorded, first, last);
     }
-
 }

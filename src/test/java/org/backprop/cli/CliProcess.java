@@ -114,7 +114,7 @@ final class CliProcess implements AutoCloseable {
         return read(err);
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {

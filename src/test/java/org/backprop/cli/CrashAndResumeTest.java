@@ -60,6 +60,9 @@ class CrashAndResumeTest {
                 if (!midRun) {
                     // Until a kill has left part of the run behind, kill just after a commit; then anywhere, start-up included.
                     awaitCommittedEpochs(child, stored + 1);
+                    // The run's header is out before its first commit: a killed run's output names it.
+                    assertTrue(child.out().contains("run 1 'crash': network 2-2-2 (sigmoid, sigmoid), learning rate 0.1, " + EPOCHS
+                            + " epochs planned"), child.out() + why);
                     Thread.sleep(random.nextInt(100));
                 } else {
                     Thread.sleep(random.nextInt(1500));
@@ -115,7 +118,7 @@ class CrashAndResumeTest {
             Matcher m = Pattern.compile("interrupted: (\\d+) of 50000000 epochs recorded\n").matcher(child.out());
             assertTrue(m.find(), child.out());
             int stopped = Integer.parseInt(m.group(1));
-            assertTrue(child.out().contains("resume it:  backprop resume 1\n"), child.out());
+            assertTrue(child.out().contains("resume it:  backprop resume 1 --db " + store() + "\n"), child.out());
             try (H2EventStore s = open()) {
                 RunSummary run = s.runs().get(0);
                 assertEquals("interrupted", run.status());

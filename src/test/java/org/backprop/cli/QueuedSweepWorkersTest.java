@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class QueuedSweepWorkersTest {
     private static final int RUNS = 30;
-    private static final int EPOCHS = 20_000;
+    private static final int EPOCHS = 10_000;
     private static final Pattern TRAINING = Pattern.compile("run (\\d+) '[^']*' of sweep 1: training its " + EPOCHS + " epochs");
 
     @RegisterExtension

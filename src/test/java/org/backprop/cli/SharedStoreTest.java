@@ -1,6 +1,8 @@
 package org.backprop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -85,6 +87,67 @@ class SharedStoreTest {
                 assertEquals(EPOCHS, StoreChecks.assertRecordedValuesRecompute(s, id));
             }
         }
+    }
+
+    @Test
+    void manyProcessesCreateOneNewStoreAndTrainIntoItAtOnceEachHandingItOnAsItEnds() throws Exception {
+        String db = dir.resolve("new").toString();
+        Path data = Path.of(db + ".mv.db");
+        int writers = 6;
+        List<CliProcess> trainers = new ArrayList<>();
+        // Runs of different lengths end one after another, so the store passes from each serving process to the next.
+        for (int i = 0; i < writers; i++) {
+            trainers.add(CliProcess.start(dir, "train", "--db", db, "--epochs", Integer.toString(EPOCHS * (i + 1)), "--name", "w" + i, "-q"));
+        }
+        Cli cli = new Cli(dir);
+        int reads = 0;
+        while (trainers.stream().anyMatch(CliProcess::isAlive)) {
+            if (Files.exists(data)) {
+                Cli.Result runs = cli.run("runs", "--db", db, "--format", "csv");
+                assertEquals(0, runs.exitCode(), "a reader beside the writers: " + runs.err());
+                reads++;
+            }
+            Thread.sleep(100);
+        }
+        for (CliProcess t : trainers) {
+            assertEquals(0, t.waitFor(Duration.ofSeconds(60)), t + ": " + t.err());
+            assertEquals("", t.err(), t.toString());
+        }
+        assertTrue(reads > 0);
+        Path trace = Path.of(db + ".trace.db");
+        assertFalse(Files.exists(trace), () -> "H2 writes no trace file beside the store: " + CliProcess.read(trace));
+        assertFalse(Files.exists(Path.of(db + ".lock.db")), "the last process to serve the store let it go");
+        try (H2EventStore s = H2EventStore.openExisting(StoreLocation.of(db))) {
+            List<RunSummary> runs = s.runs();
+            assertEquals(writers, runs.size());
+            for (RunSummary r : runs) {
+                int planned = EPOCHS * (Integer.parseInt(r.name().substring(1)) + 1);
+                assertEquals("completed", r.status(), r.toString());
+                assertEquals(planned, StoreChecks.assertChainIntact(s, r.runId()), r.toString());
+            }
+            assertEquals(EPOCHS * 2, StoreChecks.assertRecordedValuesRecompute(s, s.resolve("w1")));
+        }
+    }
+
+    @Test
+    void aReadAfterTheServingProcessWasKilledRemovesItsLockFileAndChangesNoByteOfTheStore() throws Exception {
+        String db = dir.resolve("killed").toString();
+        Path data = Path.of(db + ".mv.db");
+        Path lock = Path.of(db + ".lock.db");
+        try (CliProcess writer = CliProcess.startSlow(dir, "train", "--db", db, "--epochs", "300000", "-q")) {
+            CliProcess.await("the writer commits epochs", Duration.ofSeconds(60), () -> writer.isAlive() && Files.exists(data)
+                    && Files.exists(lock) && new Cli(dir).run("sql", "SELECT 1 AS n FROM epoch_blocks LIMIT 1", "--db", db, "--format", "csv").lines().size() == 2);
+            writer.kill();
+        }
+        assertTrue(Files.exists(lock), "a killed process leaves its lock file behind");
+        byte[] before = Files.readAllBytes(data);
+        Cli.Result runs = new Cli(dir).run("runs", "--db", db, "--format", "csv");
+        assertEquals(0, runs.exitCode(), runs.err());
+        assertTrue(runs.lines().get(1).contains(",interrupted,"), runs.out());
+        assertFalse(Files.exists(lock), "the lock file of the killed process is gone");
+        assertArrayEquals(before, Files.readAllBytes(data), "reading took nothing over: no byte of the store changed");
+        Cli.Result resume = new Cli(dir).run("resume", "1", "--db", db, "-q");
+        assertEquals(0, resume.exitCode(), resume.err());
     }
 
     @Test

@@ -149,8 +149,18 @@ class SweepForkDiffPlotCommandLineTest {
         assertTrue(own.out().contains("initial weights: NOT equal. The runs did not start from the same weights, so comparing their"
                 + " learning rates is confounded"), own.out());
         assertTrue(own.out().contains("first epoch whose weights differ: 0"), own.out());
-        Cli.Result sql = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2) WHERE epoch < 2", "--format", "csv");
-        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), sql.lines());
+        // run_diff lines them up as diff does, and compares their own epochs from 0 when told not to.
+        Cli.Result sql = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2) WHERE epoch IN (0, 9, 10, 11)", "--format", "csv");
+        assertEquals(List.of("epoch,weights_equal", "0,true", "9,true", "10,true", "11,"), sql.lines());
+        Cli.Result ownEpochs = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2, FALSE) WHERE epoch < 2", "--format", "csv");
+        assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), ownEpochs.lines());
+        JsonNode diff = json(cli.run("diff", "1", "2", "--format", "json"));
+        Cli.Result all = cli.run("sql", "SELECT epoch, loss_a, loss_b, max_weight_difference FROM run_diff(1, 2) ORDER BY epoch", "--format", "csv");
+        assertEquals(diff.get("epochs").size() + 1, all.lines().size(), "a row for every row of diff");
+        for (JsonNode e : diff.get("epochs")) {
+            String line = all.lines().get(e.get("epoch").asInt() + 1);
+            assertEquals(e.get("epoch").asText() + "," + text(e.get("lossA")) + "," + text(e.get("lossB")) + "," + text(e.get("maxWeightDifference")), line);
+        }
     }
 
     @Test
@@ -218,5 +228,9 @@ class SweepForkDiffPlotCommandLineTest {
             assertEquals(0, r.exitCode(), command);
             assertTrue(r.out().contains("Examples:"), command);
         }
+    }
+
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() ? "" : value.asText();
     }
 }

@@ -302,7 +302,8 @@ abstract class EventStoreContract {
         assumeTrue(store().hasQueue(), "this store keeps no queue");
         try (EventStore store = store().open()) {
             List<RunConfig> configs = List.of(RunConfig.seed().withName("q-lr0.1"), RunConfig.seed().withName("q-lr0.5").withLearningRate(0.5));
-            long sweep = store.queueSweep(configs);
+            long sweep = store.newSweep(false);
+            store.queueSweep(sweep, configs);
             assertEquals(List.of("planned", "planned"), store.runs().stream().map(RunSummary::status).toList());
             assertEquals(2, store.unfinishedQueuedRuns(sweep));
             try (RunRecorder first = store.claimQueuedRun(sweep).orElseThrow(); RunRecorder second = store.claimQueuedRun(null).orElseThrow()) {
@@ -331,7 +332,7 @@ abstract class EventStoreContract {
     void aStoreWithoutAQueueSaysWhereSweepsAreQueued() {
         assumeTrue(!store().hasQueue(), "this store keeps a queue");
         try (EventStore store = store().open()) {
-            var e = assertThrows(RuntimeException.class, () -> store.queueSweep(List.of(RunConfig.seed())));
+            var e = assertThrows(RuntimeException.class, () -> store.queueSweep(store.newSweep(false), List.of(RunConfig.seed())));
             assertTrue(e.getMessage().contains("PostgreSQL"), e.getMessage());
         }
     }

@@ -54,7 +54,7 @@ record ReadmeExamples(List<Example> examples) {
         for (int i = from; i < to; i++) {
             if (lines[i].startsWith("$ ")) {
                 if (command != null) {
-                    out.add(new Example(section, at, command, List.copyOf(expected)));
+                    out.add(example(section, at, command, expected));
                 }
                 command = lines[i].substring(2);
                 at = i + 1;
@@ -64,8 +64,17 @@ record ReadmeExamples(List<Example> examples) {
             }
         }
         if (command != null) {
-            out.add(new Example(section, at, command, List.copyOf(expected)));
+            out.add(example(section, at, command, expected));
         }
+    }
+
+    /** An example whose output is shown up to its last line that is not blank (a blank line may set the next apart). */
+    private static Example example(String section, int line, String command, List<String> shown) {
+        int end = shown.size();
+        while (end > 0 && shown.get(end - 1).isBlank()) {
+            end--;
+        }
+        return new Example(section, line, command, List.copyOf(shown.subList(0, end)));
     }
 
     /**

@@ -141,6 +141,8 @@ final class BlockWriter implements BlockSink {
                     return;
                 }
             }
+            // A reconnection after the last commit gave this writer a new session, which must hold the lease to end the run.
+            confirmLease(h);
             h.createUpdate("""
                         INSERT INTO run_ended (run_id, status, epoch, reason, final_parameters, hash, ended_at)
                         VALUES (:run, :status, :epoch, :reason, :final, :hash, :at)""")

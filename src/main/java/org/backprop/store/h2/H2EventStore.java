@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.backprop.events.EpochBlock;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EpochRecorded;
@@ -39,12 +40,13 @@ public final class H2EventStore implements EventStore {
     private final StoreLocation location;
     private final StoreCredentials credentials;
     private final Jdbi jdbi;
-    private final Connection connection;
-    private final Handle handle;
-    private final RunReads reads;
-    private final RunListing listing;
+    /** The connection the store was opened with, until it breaks and a new one replaces it. */
+    private Connection connection;
+    private Handle handle;
+    private RunReads reads;
+    private RunListing listing;
     private final RunRecording recording;
-    private final JournalReads journal;
+    private JournalReads journal;
     private final H2Queue queue;
 
     private H2EventStore(H2Opening.Opened opened) {
@@ -52,12 +54,46 @@ public final class H2EventStore implements EventStore {
         this.credentials = opened.credentials();
         this.jdbi = opened.jdbi();
         this.connection = opened.connection();
-        this.handle = H2Opening.configured(Jdbi.create(connection)).open();
-        this.reads = new RunReads(location, handle);
-        this.listing = new RunListing(handle);
         this.recording = new RunRecording(jdbi, location.describe());
-        this.journal = new JournalReads(handle);
         this.queue = new H2Queue(jdbi, recording);
+        use(H2Opening.configured(Jdbi.create(connection)).open());
+    }
+
+    private void use(Handle h) {
+        this.handle = h;
+        this.reads = new RunReads(location, h);
+        this.listing = new RunListing(h);
+        this.journal = new JournalReads(h);
+    }
+
+    /**
+     * A read through the store's connection. A file store outlives the process that served it to this one: when that
+     * process exits, the connection breaks, and the read is made again through whichever process serves it next.
+     */
+    private <T> T read(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (location.file() == null || !H2Errors.isConnectionLost(e)) {
+                throw e;
+            }
+            BlockWriter.closeQuietly(handle);
+            closeConnection();
+            use(jdbi.open());
+            return read.get();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // Closing only lets go: everything was committed. It fails when the process serving the store has
+                // gone and H2 tries to reconnect only to say goodbye, which nobody needs to hear about.
+            }
+            connection = null;
+        }
     }
 
     /** Opens the store as {@code access} allows; refuses a file that is not a store, and migrates an older schema. */
@@ -106,14 +142,14 @@ public final class H2EventStore implements EventStore {
     public RunRecorder resume(long runId) {
         RunStarted started;
         synchronized (this) {
-            started = reads.started(runId);
+            started = read(() -> reads.started(runId));
         }
         return recording.resume(started);
     }
 
     @Override
-    public long queueSweep(List<RunConfig> configs) {
-        return queue.queue(configs);
+    public void queueSweep(long sweepId, List<RunConfig> configs) {
+        queue.queue(sweepId, configs);
     }
 
     @Override
@@ -123,42 +159,42 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public synchronized int unfinishedQueuedRuns(Long sweepId) {
-        return queue.unfinished(handle, sweepId);
+        return read(() -> queue.unfinished(handle, sweepId));
     }
 
     /** The process writing the run now, as pid@host, if one is. */
     public synchronized Optional<String> liveWriter(long runId) {
-        return WriterLease.holder(handle, runId).filter(WriterLease.Holder::alive).map(WriterLease.Holder::process);
+        return read(() -> WriterLease.holder(handle, runId).filter(WriterLease.Holder::alive).map(WriterLease.Holder::process));
     }
 
     @Override
     public synchronized RunStarted started(long runId) {
-        return reads.started(runId);
+        return read(() -> reads.started(runId));
     }
 
     @Override
     public synchronized List<EpochRecorded> epochs(long runId, int from, int to) {
-        return reads.epochs(runId, from, to);
+        return read(() -> reads.epochs(runId, from, to));
     }
 
     @Override
     public synchronized Optional<RunEvent> ended(long runId) {
-        return reads.ended(runId);
+        return read(() -> reads.ended(runId));
     }
 
     @Override
     public synchronized int epochCount(long runId) {
-        return reads.epochCount(runId);
+        return read(() -> reads.epochCount(runId));
     }
 
     @Override
     public synchronized Parameters parametersAt(long runId, int epoch) {
-        return reads.parametersAt(runId, epoch);
+        return read(() -> reads.parametersAt(runId, epoch));
     }
 
     @Override
     public synchronized long resolve(String idOrName) {
-        return reads.resolve(idOrName);
+        return read(() -> reads.resolve(idOrName));
     }
 
     @Override
@@ -168,32 +204,32 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public synchronized Optional<SweepRecord> sweep(long sweepId) {
-        return listing.sweep(sweepId);
+        return read(() -> listing.sweep(sweepId));
     }
 
     @Override
     public synchronized List<Long> sweepRuns(long sweepId) {
-        return listing.sweepRuns(sweepId);
+        return read(() -> listing.sweepRuns(sweepId));
     }
 
     @Override
     public synchronized List<Long> runIds() {
-        return listing.runIds();
+        return read(() -> listing.runIds());
     }
 
     @Override
     public synchronized List<RunSummary> runs() {
-        return listing.runs();
+        return read(() -> listing.runs());
     }
 
     @Override
     public synchronized StoredRun stored(long runId) {
-        return StoredEvents.stored(handle, reads.started(runId));
+        return read(() -> StoredEvents.stored(handle, reads.started(runId)));
     }
 
     @Override
     public synchronized void forEachBlock(long runId, Consumer<EpochBlock> action) {
-        int epochBytes = EpochCodec.of(reads.started(runId).config()).epochBytes();
+        int epochBytes = EpochCodec.of(started(runId).config()).epochBytes();
         StoredEvents.forEachBlock(handle, runId, epochBytes, action);
     }
 
@@ -204,17 +240,17 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public synchronized UUID storeId() {
-        return journal.storeId();
+        return read(() -> journal.storeId());
     }
 
     @Override
     public synchronized Optional<JournalEntry> journalHead() {
-        return journal.head();
+        return read(() -> journal.head());
     }
 
     @Override
     public synchronized Optional<JournalEntry> journalEntry(long seq) {
-        return journal.entry(seq);
+        return read(() -> journal.entry(seq));
     }
 
     @Override
@@ -233,12 +269,7 @@ public final class H2EventStore implements EventStore {
             BlockWriter.closeQuietly(handle);
         } finally {
             // Jdbi leaves a connection it was given open; the database closes with the last one.
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // Closing only lets go: everything was committed. It fails when the process serving the store has
-                // gone and H2 tries to reconnect only to say goodbye, which nobody needs to hear about.
-            }
+            closeConnection();
         }
     }
 }

@@ -51,7 +51,7 @@ final class H2Opening {
         H2Process.ensure();
         AtomicReference<Account> app = new AtomicReference<>();
         AtomicReference<StoreLocation> chosen = new AtomicReference<>(location);
-        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, app));
+        FutureTask<Jdbi> jdbi = new FutureTask<>(() -> setUpJdbi(chosen, app, access != StoreAccess.READ));
         // Jdbi's set-up costs about 80 ms of a short command, and H2 about as much opening the file: side by side.
         Thread setUp = new Thread(jdbi, "backprop-jdbi-set-up");
         setUp.setDaemon(true);
@@ -61,7 +61,7 @@ final class H2Opening {
         try {
             opened = access == StoreAccess.READ ? forReading(location, notices) : location;
             chosen.set(opened);
-            connected = connect(opened, access, notices);
+            connected = connectSurvivingHandover(opened, access, notices);
         } catch (SQLException | IOException | RuntimeException e) {
             if (e instanceof BackpropException decided) {
                 throw decided;
@@ -89,35 +89,40 @@ final class H2Opening {
     }
 
     /**
-     * Where a command that only reads opens the store: read-only, so that no byte of the file changes, unless another
-     * process holds it and serves it, whose server it then reads through. A store that needs migrating, or credentials
-     * of its own, gets them first (the one write a read may cause), and is then read read-only too.
+     * Makes a store ready for a command that only reads it, which then reads it read-only (so that no byte of the file
+     * changes) or through the server of the process that holds it ({@link StoreHost}). A store that needs migrating, or
+     * credentials of its own, gets them first: the one write a read may cause.
      */
     private static StoreLocation forReading(StoreLocation location, Consumer<String> notices) throws SQLException, IOException {
-        if (location.file() == null || !location.exists() || StoreHolder.isServing(location)) {
+        if (location.file() == null || !location.exists()) {
             return location;
         }
-        StoreLocation readOnly = location.readOnly();
         boolean current = false;
         if (location.credentialsFile() != null && Files.exists(location.credentialsFile())) {
             Optional<StoreCredentials> stored = StoreCredentials.read(location.credentialsFile());
             if (stored.isPresent()) {
-                try (Connection app = connectAppUser(readOnly, stored.get().app())) {
-                    current = Schema.version(app) == Schema.CURRENT_VERSION;
-                } catch (SQLException e) {
-                    current = false;
+                for (int attempt = 0; ; attempt++) {
+                    try (Connection app = connectAppUser(location, stored.get().app(), false)) {
+                        current = Schema.version(app) == Schema.CURRENT_VERSION;
+                        break;
+                    } catch (SQLException e) {
+                        // The process serving the store let it go as this one looked: look again, writing nothing.
+                        if (!H2Errors.isConnectionLost(e) || attempt == HANDOVER_ATTEMPTS) {
+                            break;
+                        }
+                    }
                 }
             }
         }
         if (!current) {
             connect(location, StoreAccess.WRITE, notices).connection().close();
         }
-        return readOnly;
+        return location;
     }
 
     /** Jdbi's connections are the application's (or the reader's), known once the store is open (before Jdbi connects). */
-    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, AtomicReference<Account> app) {
-        Jdbi jdbi = configured(Jdbi.create(() -> readOnlyIfReader(app.get().connect(chosen.get().url()), app.get())));
+    private static Jdbi setUpJdbi(AtomicReference<StoreLocation> chosen, AtomicReference<Account> app, boolean mayHost) {
+        Jdbi jdbi = configured(Jdbi.create(() -> readOnlyIfReader(StoreHost.connect(chosen.get(), app.get(), mayHost), app.get())));
         // Jdbi registers its statement event with the Flight Recorder at its first statement, which starts the
         // recorder's machinery (60 ms); registering it here first does that off the command's path. Idempotent.
         if (FlightRecorder.isAvailable()) {
@@ -146,6 +151,26 @@ final class H2Opening {
         return c;
     }
 
+    /** How often opening is tried again when the process serving a file store lets it go as this one opens it. */
+    private static final int HANDOVER_ATTEMPTS = 20;
+
+    /**
+     * Connects and sets up, again from the start when the connection breaks on the way: the process serving a file
+     * store exited as this one was opening it through that process, and another serves it now.
+     */
+    private static Connected connectSurvivingHandover(StoreLocation location, StoreAccess access, Consumer<String> notices)
+            throws SQLException, IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return connect(location, access, notices);
+            } catch (SQLException | RuntimeException e) {
+                if (location.file() == null || !H2Errors.isConnectionLost(e) || attempt == HANDOVER_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static Connected connect(StoreLocation location, StoreAccess access, Consumer<String> notices) throws SQLException, IOException {
         boolean create = access == StoreAccess.CREATE;
         boolean writes = access == StoreAccess.CREATE || access == StoreAccess.WRITE;
@@ -160,7 +185,7 @@ final class H2Opening {
             }
             StoreCreation.createFile(location);
         }
-        Login login = login(location);
+        Login login = login(location, access != StoreAccess.READ);
         Connection app = login.connection();
         try {
             int version = Schema.version(app);
@@ -211,7 +236,7 @@ final class H2Opening {
         if (access != StoreAccess.WATCH) {
             return app;
         }
-        Connection reader = connectAppUser(location, credentials.reader());
+        Connection reader = connectAppUser(location, credentials.reader(), true);
         reader.setReadOnly(true);
         closeQuietly(app);
         return reader;
@@ -254,12 +279,12 @@ final class H2Opening {
      * Connects as the application with the store's credentials file. A store made before stores had credentials of their
      * own still opens with schema 1's password, once: the caller then replaces it.
      */
-    private static Login login(StoreLocation location) throws SQLException {
+    private static Login login(StoreLocation location, boolean mayHost) throws SQLException {
         Path file = location.credentialsFile();
         Optional<StoreCredentials> stored = file == null ? Optional.empty() : StoreCredentials.read(file);
         if (stored.isPresent()) {
             try {
-                return new Login(connectAppUser(location, stored.get().app()), stored.get(), stored.get(), null);
+                return new Login(connectAppUser(location, stored.get().app(), mayHost), stored.get(), stored.get(), null);
             } catch (SQLException e) {
                 if (!isWrongPassword(e)) {
                     throw notAStore(location, e);
@@ -271,7 +296,7 @@ final class H2Opening {
                 Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
                 try {
                     // A change to credentials of its own was cut short: the file has them, the store not yet.
-                    Connection old = connectAppUser(location, legacy);
+                    Connection old = connectAppUser(location, legacy, mayHost);
                     return new Login(old, stored.get(), stored.get(), legacy);
                 } catch (SQLException again) {
                     throw new StoreException("the credentials in " + file + " do not open the store " + location.describe()
@@ -281,7 +306,7 @@ final class H2Opening {
         }
         Account legacy = LegacyPasswords.of(StoreCredentials.APP).orElseThrow();
         try {
-            Connection old = connectAppUser(location, legacy);
+            Connection old = connectAppUser(location, legacy, mayHost);
             return new Login(old, new StoreCredentials(file, null, legacy, LegacyPasswords.of(StoreCredentials.READER).orElseThrow()),
                     null, legacy);
         } catch (SQLException e) {
@@ -315,7 +340,7 @@ final class H2Opening {
      * The application's connection to a store that exists. A passing state is waited out for a few seconds: the
      * process serving the store is closing it and another is taking over (AUTO_SERVER).
      */
-    private static Connection connectAppUser(StoreLocation location, Account app) throws SQLException {
+    private static Connection connectAppUser(StoreLocation location, Account app, boolean mayHost) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
                 if (location.url().startsWith("jdbc:h2:ssl:")) {
@@ -326,7 +351,7 @@ final class H2Opening {
                     }
                     ServerTls.trustOnly(location.serverFingerprint());
                 }
-                return app.connect(ifExists(location.url()));
+                return StoreHost.connect(location, app, mayHost);
             } catch (SQLException e) {
                 if (!H2Errors.isConnectionLost(e) || attempt == 40) {
                     throw e;
@@ -334,10 +359,6 @@ final class H2Opening {
                 H2Errors.pause(e);
             }
         }
-    }
-
-    private static String ifExists(String url) {
-        return url.contains(";IFEXISTS=") ? url : url + ";IFEXISTS=TRUE";
     }
 
     /** Whether the file starts as every H2 store file does, with its file header block. */

@@ -34,18 +34,16 @@ final class H2Queue {
         this.recording = recording;
     }
 
-    /** Records the sweep, its runs' start events and their places in the queue, all in one transaction. */
-    long queue(List<RunConfig> configs) {
+    /** Records the sweep's runs' start events and their places in the queue, all in one transaction. */
+    void queue(long sweepId, List<RunConfig> configs) {
         try (Handle writer = jdbi.open()) {
-            return writer.inTransaction(h -> {
-                long sweepId = RunListing.newSweep(h, false);
+            writer.useTransaction(h -> {
                 Instant now = Instant.now();
                 for (int i = 0; i < configs.size(); i++) {
                     RunStarted started = RunRecording.insertStart(h, configs.get(i), null, sweepId, null, now);
                     h.createUpdate("INSERT INTO planned_runs (run_id, sweep_id, position) VALUES (:run, :sweep, :position)")
                             .bind("run", started.runId()).bind("sweep", sweepId).bind("position", i).execute();
                 }
-                return sweepId;
             });
         }
     }

@@ -9,11 +9,14 @@ import org.h2.store.fs.FilePathWrapper;
 
 /**
  * H2's files seen through {@code private:}: every file H2 creates for a store (its data, its lock file with the key of
- * its AUTO_SERVER, its trace and temporary files) is created readable by its owner only, whatever the umask. A store's
- * URL names its path as {@code jdbc:h2:private:/abs/path}; H2 strips the prefix and reads the same files as ever.
+ * its AUTO_SERVER, its temporary files) is created readable by its owner only, whatever the umask, and no trace file is
+ * written at all. A store's URL names its path as {@code jdbc:h2:private:/abs/path}; H2 strips the prefix and reads the
+ * same files as ever.
  */
 public final class OwnerOnlyFilePath extends FilePathWrapper {
     public static final String SCHEME = "private";
+    /** H2's trace file, which no store gets: it would fill with the errors of clients dropped as their server exits. */
+    private static final String TRACE_SUFFIX = ".trace.db";
 
     @Override
     public String getScheme() {
@@ -32,6 +35,10 @@ public final class OwnerOnlyFilePath extends FilePathWrapper {
 
     @Override
     public OutputStream newOutputStream(boolean append) throws IOException {
+        if (getBase().getName().endsWith(TRACE_SUFFIX)) {
+            // What H2 would note there is thrown to backprop as well, which tells the user what matters.
+            return OutputStream.nullOutputStream();
+        }
         createMissing();
         return super.newOutputStream(append);
     }

@@ -54,7 +54,7 @@ final class ReadOnlyQuery {
 
     private static void readOnly(StoreLocation location, Account reader, String trimmed, SqlQuery query, QueryRows rows, boolean[] started)
             throws SQLException {
-        try (Connection c = reader.connect(location.url())) {
+        try (Connection c = StoreHost.connect(location, reader, false)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {

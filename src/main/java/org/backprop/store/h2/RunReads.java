@@ -90,7 +90,7 @@ final class RunReads {
     static RunEvent readEnd(ResultSet rs, long runId, int weights) throws SQLException {
         Instant at = rs.getObject("ended_at", OffsetDateTime.class).toInstant();
         return EventHashes.COMPLETED.equals(rs.getString("status"))
-                ? new RunCompleted(runId, rs.getInt("epoch"), EpochCodec.unpack(rs.getBytes("final_parameters"), weights), at)
+                ? new RunCompleted(runId, rs.getInt("epoch"), EpochCodec.unpack(rs.getBytes("final_parameters"), weights), at, rs.getString("reason"))
                 : new RunFailed(runId, rs.getInt("epoch"), rs.getString("reason"), at);
     }
 

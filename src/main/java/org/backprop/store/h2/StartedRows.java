@@ -32,15 +32,15 @@ public final class StartedRows {
         Parameters initial = EpochCodec.unpack(rs.getBytes("initial_parameters"), network.weightCount());
         long seed = rs.getLong("weight_seed");
         Long weightSeed = rs.wasNull() ? null : seed;
+        // What the columns do not hold lives only in the canonical configuration text, which the start hash covers.
+        String text = rs.getString("config");
         RunConfig config = new RunConfig(rs.getString("name"), network, data, initial, weightSeed,
-                rs.getDouble("learning_rate"), rs.getInt("epochs"));
+                rs.getDouble("learning_rate"), rs.getInt("epochs"), CanonicalConfig.untilLoss(text));
         long parent = rs.getLong("parent_run_id");
         Lineage lineage = rs.wasNull() ? null : new Lineage(parent, rs.getInt("fork_epoch"));
         long sweep = rs.getLong("sweep_id");
         Long sweepId = rs.wasNull() ? null : sweep;
         Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
-        // A sheet run's source lives only in its canonical configuration text, which its hash covers.
-        String text = rs.getString("config");
         return new RunStarted(rs.getLong("run_id"), config, lineage, sweepId, created, CanonicalConfig.source(text),
                 CanonicalConfig.importedFrom(text));
     }

@@ -158,8 +158,8 @@ public final class PostgresEventStore implements EventStore {
     }
 
     @Override
-    public synchronized long queueSweep(List<RunConfig> configs) {
-        return queue.queue(configs);
+    public synchronized void queueSweep(long sweepId, List<RunConfig> configs) {
+        queue.queue(sweepId, configs);
     }
 
     @Override

@@ -32,11 +32,10 @@ final class PostgresQueue {
         this.where = where;
     }
 
-    /** Records the sweep, its runs' start events and their places in the queue, all in one transaction. */
-    long queue(List<RunConfig> configs) {
+    /** Records the sweep's runs' start events and their places in the queue, all in one transaction. */
+    void queue(long sweepId, List<RunConfig> configs) {
         try (Connection writer = recording.writer()) {
             try {
-                long sweepId = PostgresListing.newSweep(writer, false, where);
                 Instant now = Instant.now();
                 try (PreparedStatement s = writer.prepareStatement("INSERT INTO planned_runs (run_id, sweep_id, position) VALUES (?, ?, ?)")) {
                     for (int i = 0; i < configs.size(); i++) {
@@ -48,7 +47,6 @@ final class PostgresQueue {
                     }
                 }
                 writer.commit();
-                return sweepId;
             } catch (SQLException | RuntimeException e) {
                 writer.rollback();
                 throw e;

@@ -7,7 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import org.backprop.events.EpochCodec;
+import org.backprop.events.RunHistory;
 import org.backprop.events.RunStarted;
 import org.backprop.model.Parameters;
 import org.backprop.model.RunConfig;
@@ -17,18 +20,31 @@ import org.h2.tools.SimpleResultSet;
 import org.h2.tools.SimpleRowSource;
 
 /**
- * The table function {@code run_diff(a, b)}: one row per epoch 0..max(epochs of a, epochs of b) comparing run a with
- * run b, the same comparison the {@code diff} command makes. Row n of a run with n epochs compares its weights after
- * the last update and has no loss. Rows are read one stored row at a time.
+ * The table function {@code run_diff(a, b)}: one row per epoch comparing run a with run b, the same comparison the
+ * {@code diff} command makes: when one run is a fork of the other (or both of a common ancestor) they are lined up
+ * along their shared history, a fork's epoch j being history epoch k + j; {@code run_diff(a, b, FALSE)} compares each
+ * run's own epochs from 0. Row n of a history of n epochs compares the weights after the last update and has no loss.
+ * Rows are read one stored row at a time.
  */
 public final class RunDiffFunction {
     private RunDiffFunction() {
     }
 
     public static ResultSet runDiff(Connection c, Long runA, Long runB) throws SQLException {
+        return runDiff(c, runA, runB, Boolean.TRUE);
+    }
+
+    public static ResultSet runDiff(Connection c, Long runA, Long runB, Boolean align) throws SQLException {
         boolean columnListOnly = c.getMetaData().getURL().startsWith("jdbc:columnlist:");
-        SimpleResultSet rs = columnListOnly || runA == null || runB == null ? new SimpleResultSet()
-                : new SimpleResultSet(new Rows(new Side(c, runA), new Side(c, runB)));
+        SimpleResultSet rs;
+        if (columnListOnly || runA == null || runB == null) {
+            rs = new SimpleResultSet();
+        } else {
+            List<RunHistory.Segment> ha = history(c, runA);
+            List<RunHistory.Segment> hb = history(c, runB);
+            boolean lined = !Boolean.FALSE.equals(align) && RunHistory.sharedEpochs(ha, hb) > 0;
+            rs = new SimpleResultSet(new Rows(new Side(c, runA, lined ? ha : null), new Side(c, runB, lined ? hb : null)));
+        }
         rs.addColumn("EPOCH", Types.INTEGER, 10, 0);
         rs.addColumn("LOSS_A", Types.DOUBLE, 17, 0);
         rs.addColumn("LOSS_B", Types.DOUBLE, 17, 0);
@@ -47,7 +63,7 @@ public final class RunDiffFunction {
         Rows(Side a, Side b) {
             this.a = a;
             this.b = b;
-            this.last = Math.max(a.count, b.count);
+            this.last = Math.max(a.rows, b.rows);
         }
 
         @Override
@@ -75,16 +91,56 @@ public final class RunDiffFunction {
         }
     }
 
-    /** One run's stored epochs, read a stored row at a time as the epochs are asked for in order. */
+    /** A run's chain, itself first: each run and how many of its epochs its history takes (see RunHistory). */
+    private static List<RunHistory.Segment> history(Connection c, long runId) throws SQLException {
+        List<long[]> chain = new ArrayList<>();
+        long run = runId;
+        long epochs = storedEpochs(c, runId);
+        while (true) {
+            chain.add(new long[] {run, epochs});
+            try (PreparedStatement s = c.prepareStatement("SELECT parent_run_id, fork_epoch FROM run_started WHERE run_id = ?")) {
+                s.setLong(1, run);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("there is no run " + run + ": the runs view lists them", "02000");
+                    }
+                    long parent = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return RunHistory.segments(chain);
+                    }
+                    run = parent;
+                    epochs = rs.getInt(2);
+                }
+            }
+        }
+    }
+
+    private static int storedEpochs(Connection c, long runId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = ? ORDER BY run_id DESC, last_epoch DESC LIMIT 1")) {
+            s.setLong(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * One run's epochs in the order the rows ask for them, read a stored row at a time: its own epochs from 0, or, lined
+     * up, its history (the parts its ancestors recorded, then its own).
+     */
     private static final class Side {
         private final RunConfig config;
         private final EpochCodec codec;
-        private final StoredEpochs stored;
-        private final int count;
+        private final List<RunHistory.Segment> segments;
+        private final StoredEpochs[] stored;
+        /** Rows of the run's epochs: its history's length, lined up, else its own epoch count. */
+        private final int rows;
+        private int current = -1;
         private StoredEpochs.Row row;
         private Parameters after;
 
-        Side(Connection c, long runId) throws SQLException {
+        Side(Connection c, long runId, List<RunHistory.Segment> history) throws SQLException {
             RunStarted started;
             try (PreparedStatement s = c.prepareStatement("SELECT * FROM run_started WHERE run_id = ?")) {
                 s.setLong(1, runId);
@@ -97,48 +153,76 @@ public final class RunDiffFunction {
             }
             this.config = started.config();
             this.codec = EpochCodec.of(config);
-            this.stored = new StoredEpochs(c, runId, codec.epochBytes());
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT last_epoch + 1 FROM epoch_blocks WHERE run_id = ? ORDER BY run_id DESC, last_epoch DESC LIMIT 1")) {
-                s.setLong(1, runId);
-                try (ResultSet rs = s.executeQuery()) {
-                    this.count = rs.next() ? rs.getInt(1) : 0;
+            int own = storedEpochs(c, runId);
+            this.segments = history != null ? history : own == 0 ? List.of() : List.of(new RunHistory.Segment(runId, 0, own - 1, 0));
+            this.stored = new StoredEpochs[segments.size()];
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = new StoredEpochs(c, segments.get(i).runId(), codec.epochBytes());
+            }
+            // A fork with no epochs of its own still starts after its history's epochs: its weights are the fork point's.
+            int start = history == null ? 0 : historyStart(c, runId);
+            this.rows = start + own;
+        }
+
+        private static int historyStart(Connection c, long runId) throws SQLException {
+            int start = 0;
+            long run = runId;
+            while (true) {
+                try (PreparedStatement s = c.prepareStatement("SELECT parent_run_id, fork_epoch FROM run_started WHERE run_id = ?")) {
+                    s.setLong(1, run);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        long parent = rs.getLong(1);
+                        if (rs.wasNull()) {
+                            return start;
+                        }
+                        start += rs.getInt(2);
+                        run = parent;
+                    }
                 }
             }
         }
 
-        /** The weights in force at the start of the epoch (after the last update for epoch {@code count}), or null. */
+        /** The weights in force at the start of the epoch (after the last update for epoch {@code rows}), or null. */
         Parameters parametersAt(int epoch) throws SQLException {
-            if (epoch < count) {
+            if (epoch < rows) {
                 return codec.readParameters(at(epoch));
             }
-            if (epoch > count) {
+            if (epoch > rows) {
                 return null;
             }
             if (after == null) {
-                after = count == 0 ? config.initial()
-                        : codec.read(0, count - 1, at(count - 1)).after(config.learningRate(), config.network().trainBiases());
+                after = rows == 0 ? config.initial()
+                        : codec.read(0, rows - 1, at(rows - 1)).after(config.learningRate(), config.network().trainBiases());
             }
             return after;
         }
 
         Double lossAt(int epoch) throws SQLException {
-            if (epoch >= count) {
+            if (epoch >= rows) {
                 return null;
             }
             ByteBuffer epochBytes = at(epoch).order(ByteOrder.LITTLE_ENDIAN);
             return epochBytes.getDouble(epochBytes.position() + codec.lossAt() * Double.BYTES);
         }
 
+        /** History epoch {@code epoch}, from the segment that recorded it. */
         private ByteBuffer at(int epoch) throws SQLException {
-            if (row == null || epoch < row.first() || epoch > row.last()) {
-                row = stored.nextRow(null, epoch, epoch);
+            int i = 0;
+            while (i < segments.size() - 1 && epoch >= segments.get(i).historyStart() + segments.get(i).length()) {
+                i++;
+            }
+            RunHistory.Segment seg = segments.get(i);
+            int own = epoch - seg.historyStart() + seg.firstEpoch();
+            if (i != current || row == null || own < row.first() || own > row.last()) {
+                current = i;
+                row = stored[i].nextRow(null, own, own);
                 if (row == null) {
-                    throw new SQLException("epoch " + epoch + " of a run is not stored (the run is damaged: 'backprop verify' names what is missing)");
+                    throw new SQLException("epoch " + own + " of run " + seg.runId() + " is not stored (the run is damaged: 'backprop verify' names what is missing)");
                 }
             }
             ByteBuffer buffer = ByteBuffer.wrap(row.payload());
-            buffer.position((epoch - row.first()) * codec.epochBytes());
+            buffer.position((own - row.first()) * codec.epochBytes());
             return buffer;
         }
     }

@@ -51,7 +51,7 @@ class ConcurrentRecordersTest {
             }
         }
         @Override public void flush() { recorder.flush(); }
-        @Override public RunCompleted complete(Parameters finalParameters) { return recorder.complete(finalParameters); }
+        @Override public RunCompleted complete(Parameters finalParameters, String reason) { return recorder.complete(finalParameters, reason); }
         @Override public RunFailed fail(int epoch, String reason) { return recorder.fail(epoch, reason); }
         @Override public void close() { recorder.close(); }
     }
