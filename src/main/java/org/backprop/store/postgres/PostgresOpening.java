@@ -21,7 +21,7 @@ import org.flywaydb.core.api.FlywayException;
  */
 final class PostgresOpening {
     /** The newest schema this program knows (the highest migration in db/postgresql). */
-    static final int CURRENT_VERSION = 3;
+    static final int CURRENT_VERSION = 4;
     /** The oldest server the migrations run on (gen_random_uuid, float8 output that round-trips, plain views). */
     static final int OLDEST_SERVER = 130000;
 
