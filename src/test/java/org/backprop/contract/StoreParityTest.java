@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import org.backprop.cli.Cli;
 import org.backprop.store.TempPostgres;
@@ -93,6 +96,22 @@ class StoreParityTest {
         ok(b.run("export", "3", "--format", "jsonl", "--out", fromPostgres.toString()));
         assertEquals(EventStoreContract.epochLines(fromH2), EventStoreContract.epochLines(fromPostgres), "the exported epochs");
         assertEquals(Files.readAllLines(fromH2).size(), Files.readAllLines(fromPostgres).size());
+
+        // On PostgreSQL the views' run_id and epoch conditions reach the epochs' primary key: no view reads the whole table.
+        try (Connection c = postgres.admin(); Statement st = c.createStatement()) {
+            st.execute("SET search_path = backprop");
+            for (String view : List.of("forward_values", "losses", "epoch_losses", "gradients", "weight_updates", "epoch_sheet")) {
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("EXPLAIN SELECT * FROM " + view + " WHERE run_id = 3 AND epoch BETWEEN 5 AND 9")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertTrue(plan.toString().contains("Index Scan using epochs_pkey on epochs")
+                        && plan.toString().contains("Index Cond: ((run_id = 3) AND (epoch >= 5) AND (epoch <= 9))")
+                        && !plan.toString().contains("Seq Scan on epochs"), view + ":\n" + plan);
+            }
+        }
     }
 
     private static String ok(Cli.Result r) {
