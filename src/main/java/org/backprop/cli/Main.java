@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
             "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
-            "  backprop worker --db jdbc:postgresql://HOST/DB   trains the sweeps queued there with 'sweep --queue'",
+            "  backprop worker                     trains the runs planned by 'sweep --queue'",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
             "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
@@ -63,8 +63,8 @@ public final class Main implements Runnable {
 
     // Inherited, so it may stand before the command or after it; the value lands here either way.
     @Option(names = "--db", paramLabel = "PATH|URL", scope = CommandLine.ScopeType.INHERIT,
-            description = {"The store: an H2 file path (PATH.mv.db on disk), a jdbc:h2: URL, or a team store's",
-                "jdbc:postgresql://HOST/DATABASE URL. Default: $BACKPROP_DB, else ./backprop-store."})
+            description = "The store: an H2 file path (PATH.mv.db on disk), a jdbc:h2: URL, or a team store's"
+                    + " jdbc:postgresql://HOST/DATABASE URL. Default: $BACKPROP_DB, else ./backprop-store.")
     String db;
 
     @CommandLine.Spec

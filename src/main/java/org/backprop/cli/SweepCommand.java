@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0",
             "  the seed tutorial's table, exactly:",
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
-            "  planned in a team store, trained by 'backprop worker' on any number of machines:",
-            "    backprop sweep --lr 0.05,0.1,0.2,0.5 --queue --db jdbc:postgresql://HOST/DB",
+            "  planned in a team store, for 'backprop worker' on any number of machines:",
+            "    backprop sweep --lr 0.1,0.5,1.0 --queue --db jdbc:postgresql://HOST/DB",
             "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
             "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
 final class SweepCommand implements StoreCommand {
@@ -77,8 +77,8 @@ final class SweepCommand implements StoreCommand {
     @Option(names = {"-q", "--quiet"}, description = "No progress display.")
     boolean quiet;
 
-    @Option(names = "--queue", description = {"Record the sweep and its planned runs without training them: any number of 'backprop worker'",
-        "processes train them, on this machine or any that reaches the store (a team store: --db jdbc:postgresql://...)."})
+    @Option(names = "--queue", description = "Record the sweep and its planned runs without training them: any number of 'backprop worker'"
+            + " processes train them, on this machine or any that reaches the store (a team store: --db jdbc:postgresql://...).")
     boolean queue;
 
     @Mixin

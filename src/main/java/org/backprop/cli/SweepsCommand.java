@@ -19,9 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop sweeps}: the recorded sweeps and how far their runs are; with an id, that sweep's results table. */
 @Command(name = "sweeps", mixinStandardHelpOptions = true,
-        description = {"Lists the sweeps in the store with how many of their runs are done, running, interrupted or",
-            "planned (a queued sweep's runs that no worker has begun). With a sweep id, prints its results table",
-            "as 'sweep' printed it, with the status of every run that has not ended yet."},
+        description = {"Lists the sweeps in the store and how far their runs are.",
+            "For each sweep: how many of its runs are completed, failed, running, interrupted or planned (a queued",
+            "sweep's runs that no worker has begun). With a sweep id, prints its results table as 'sweep' printed it,",
+            "with the status of every run that has not ended yet."},
         footer = {"", "Examples:", "  backprop sweeps", "  backprop sweeps 2", "  backprop sweeps 2 --format json"})
 final class SweepsCommand implements StoreCommand {
     static final List<String> COLUMNS = List.of("sweep_id", "chained", "runs", "completed", "failed", "running", "interrupted", "planned",

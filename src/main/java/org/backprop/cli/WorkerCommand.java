@@ -18,17 +18,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop worker}: trains the planned runs of queued sweeps, one after another, until none is left. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Trains the runs of sweeps queued with 'sweep --queue' in the store, one at a time: it claims",
-            "the next run nobody trains, trains and records it, and claims the next, until every queued run has",
-            "ended (--wait keeps it waiting for new sweeps). Start any number of workers, on this machine or, with a",
+        description = {"Trains the planned runs of queued sweeps ('sweep --queue'), one at a time, until none is left.",
+            "It claims the next run nobody trains, trains and records it, and claims the next, until every queued run",
+            "has ended (--wait keeps it waiting for new sweeps). Start any number of workers, on this machine or, with a",
             "team store (--db jdbc:postgresql://...), on any machines that reach it: each run goes to one of them.",
             "A run whose worker was killed shows as interrupted and is continued by the next worker, bit-identically.",
             "Ctrl-C stops after the current epoch (the run is interrupted, and the next worker continues it)."},
         footer = {"", "Examples:",
-            "  backprop sweep --lr 0.05,0.1,0.2,0.5,1.0 --queue --db jdbc:postgresql://lab/backprop",
-            "  backprop worker --db jdbc:postgresql://lab/backprop            on each machine",
-            "  backprop worker --db jdbc:postgresql://lab/backprop --wait     a standing worker",
-            "  backprop sweeps 1 --db jdbc:postgresql://lab/backprop          the sweep's progress and table"})
+            "  plan a sweep in the team store, then start a worker on each machine:",
+            "    backprop sweep --lr 0.1,0.5,1.0 --queue --db jdbc:postgresql://lab/bp",
+            "    backprop worker --db jdbc:postgresql://lab/bp",
+            "  a standing worker, for sweeps queued later:",
+            "    backprop worker --wait --db jdbc:postgresql://lab/bp",
+            "  the sweep's progress and table:",
+            "    backprop sweeps 1 --db jdbc:postgresql://lab/bp"})
 final class WorkerCommand implements StoreCommand {
     @Spec
     CommandSpec spec;
