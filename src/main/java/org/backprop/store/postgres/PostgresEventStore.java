@@ -42,6 +42,8 @@ public final class PostgresEventStore implements EventStore {
     private final PostgresRecording recording;
     private final PostgresJournalReads journal;
     private final PostgresQueue queue;
+    /** Connections the sql console used and left in good order, for its next queries (a new one costs a server process). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleReaders = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private PostgresEventStore(PostgresConnections connections, Connection connection) {
         this.connections = connections;
@@ -194,11 +196,14 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public void query(SqlQuery query, QueryRows rows) {
-        PostgresQuery.run(connections, query, rows);
+        PostgresQuery.run(connections, idleReaders, query, rows);
     }
 
     @Override
     public synchronized void close() {
         PostgresOpening.closeQuietly(connection);
+        for (Connection c; (c = idleReaders.pollFirst()) != null; ) {
+            PostgresOpening.closeQuietly(c);
+        }
     }
 }

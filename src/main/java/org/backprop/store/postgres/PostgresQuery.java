@@ -1,6 +1,7 @@
 package org.backprop.store.postgres;
 
 import java.sql.Connection;
+import java.util.Deque;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -31,9 +32,20 @@ final class PostgresQuery {
     private PostgresQuery() {
     }
 
-    static void run(PostgresConnections connections, SqlQuery query, QueryRows rows) {
+    /**
+     * Runs the query on a connection of {@code idle} (or a new one), which goes back there when the query ran to its
+     * end: its settings were all the transaction's own, and the rollback ends them.
+     */
+    static void run(PostgresConnections connections, Deque<Connection> idle, SqlQuery query, QueryRows rows) {
         String sql = SqlText.oneQuery(query.sql());
-        Connection c = PostgresOpening.connect(connections);
+        Connection pooled = idle.pollFirst();
+        // A connection the server dropped meanwhile (it restarted, say) is not used again.
+        while (pooled != null && !isValid(pooled)) {
+            PostgresOpening.closeQuietly(pooled);
+            pooled = idle.pollFirst();
+        }
+        Connection c = pooled != null ? pooled : PostgresOpening.connect(connections);
+        boolean reusable = false;
         try {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -65,6 +77,7 @@ final class PostgresQuery {
                 try (ResultSet rs = s.getResultSet()) {
                     hand(rs, rows);
                 }
+                reusable = !query.cancelled();
             } finally {
                 query.whenCancelled(() -> { });
             }
@@ -83,8 +96,21 @@ final class PostgresQuery {
                 c.rollback();
             } catch (SQLException ignored) {
                 // Nothing was written: the transaction was read-only.
+                reusable = false;
             }
-            PostgresOpening.closeQuietly(c);
+            if (reusable) {
+                idle.offerFirst(c);
+            } else {
+                PostgresOpening.closeQuietly(c);
+            }
+        }
+    }
+
+    private static boolean isValid(Connection c) {
+        try {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
         }
     }
 
