@@ -19,11 +19,12 @@ async function start() {
   const runs = await Promise.all(t.runs.map((r) => api('/api/runs/' + r)));
   clear(main).append(
     el('header', { class: 'page-head' }, el('h1', null, 'sweep ' + id), el('p', { class: 'meta' }, t.heading),
+      t.progress ? el('p', { class: 'meta', id: 'progress' }, t.progress) : null,
       el('p', { class: 'meta' }, downloads('/download/sweeps/' + id), ' · ',
         el('a', { href: '/compare?runs=' + t.runs.join(',') }, 'compare its runs'))),
     t.warning ? el('p', { class: 'warning' }, t.warning) : el('p', { class: 'ok' }, 'independent: every learning rate started from the same initial weights'),
     t.bestRun !== null ? el('p', { class: 'best-line' }, 'lowest final error: learning rate ' + t.bestRate + ' (run ' + t.bestRun + '), ' + t.bestError) : null,
-    resultsTable(t),
+    el('div', { id: 'results' }, resultsTable(t)),
     el('p', { class: 'meta' }, 'losses per epoch: ', ...runs.flatMap((r, i) => [i ? ' · ' : '', 'run ' + r.id + ' ',
       downloads('/download/runs/' + r.id + '/losses')])),
     el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', null, 'loss per epoch'),
@@ -41,6 +42,24 @@ async function start() {
   });
   await curves.load(null);
   mark('sweepReadyMs');
+  if (t.progress) follow();
+}
+
+// While workers train a queued sweep, its progress and table follow the store every two seconds until every run has ended.
+function follow() {
+  setTimeout(async () => {
+    let t;
+    try {
+      t = await api('/api/sweeps/' + id);
+    } catch (e) {
+      follow();
+      return;
+    }
+    const progress = document.getElementById('progress');
+    if (progress) progress.textContent = t.progress || 'every run has ended';
+    clear(document.getElementById('results')).append(resultsTable(t));
+    if (t.progress) follow();
+  }, 2000);
 }
 
 start().catch((e) => showError(main, e));

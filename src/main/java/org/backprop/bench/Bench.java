@@ -115,6 +115,24 @@ public final class Bench {
         AuditBenchmark.run(dir, quick, this::figure, this::timeProcess);
         WritersBenchmark.run(dir, quick, launcher, this::figure, this::timeProcess);
 
+        String postgres = System.getenv(StoreBench.VARIABLE);
+        if (postgres == null || postgres.isBlank()) {
+            System.out.println("# the team store's figures are left out: no PostgreSQL server (" + StoreBench.VARIABLE
+                    + " unset, and scripts/bench found no PostgreSQL binaries to start one)");
+        } else {
+            new StoreBench(dir, quick, this::figure, new Processes() {
+                @Override
+                public double time(List<String> args) throws IOException, InterruptedException {
+                    return timeProcess(args);
+                }
+
+                @Override
+                public double timeTogether(List<List<String>> commands) throws IOException, InterruptedException {
+                    return timeProcesses(commands);
+                }
+            }, postgres.strip()).run();
+        }
+
         if (quick) {
             System.out.println("# quick: smaller workloads, so whole-process figures carry more start-up; the targets are for the full run");
         }
@@ -165,27 +183,60 @@ public final class Bench {
     }
 
     private double timeCommand(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(command.get(0).equals(launcher.toString()) ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-        // The launcher runs every command in a 1 GB heap unless told otherwise; make sure nothing tells it otherwise.
-        pb.environment().remove("BACKPROP_HEAP");
-        pb.environment().remove("BACKPROP_JAVA_OPTS");
         long t0 = System.nanoTime();
-        int code = pb.start().waitFor();
+        int code = process(command).waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;
         check(code == 0, String.join(" ", command) + " exited with " + code);
         return seconds;
     }
 
-    private interface Timed {
+    /** Starts the launcher with each of the argument lists at once and times them until the last has ended. */
+    private double timeProcesses(List<List<String>> commands) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        List<Process> started = new ArrayList<>();
+        for (List<String> args : commands) {
+            List<String> command = new ArrayList<>();
+            command.add(launcher.toString());
+            command.addAll(args);
+            started.add(process(command));
+        }
+        for (int i = 0; i < started.size(); i++) {
+            int code = started.get(i).waitFor();
+            check(code == 0, String.join(" ", commands.get(i)) + " exited with " + code);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private Process process(List<String> command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(command.get(0).equals(launcher.toString()) ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
+        // The launcher runs every command in a 1 GB heap unless told otherwise; make sure nothing tells it otherwise.
+        pb.environment().remove("BACKPROP_HEAP");
+        pb.environment().remove("BACKPROP_JAVA_OPTS");
+        return pb.start();
+    }
+
+    interface Timed {
         double run() throws Exception;
     }
 
-    private interface Work {
+    interface Work {
         void run() throws Exception;
     }
 
-    private static double medianOf(int reps, Timed timed) throws Exception {
+    /** Where a workload reports a figure: its name, value and unit, and the target it is held to (relation null for none). */
+    interface Figures {
+        void add(String name, double value, String unit, String relation, double target);
+    }
+
+    /** The launcher run as child processes, timed: one command, or several started together until the last ends. */
+    interface Processes {
+        double time(List<String> args) throws IOException, InterruptedException;
+
+        double timeTogether(List<List<String>> commands) throws IOException, InterruptedException;
+    }
+
+    static double medianOf(int reps, Timed timed) throws Exception {
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             t[i] = timed.run();
@@ -193,13 +244,13 @@ public final class Bench {
         return median(t);
     }
 
-    private static double timeSeconds(Work work) throws Exception {
+    static double timeSeconds(Work work) throws Exception {
         long t0 = System.nanoTime();
         work.run();
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static double medianMillis(int reps, Work work) throws Exception {
+    static double medianMillis(int reps, Work work) throws Exception {
         work.run();
         return medianOf(reps, () -> timeSeconds(work) * 1e3);
     }
@@ -210,13 +261,13 @@ public final class Bench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException("benchmark check failed: " + what);
         }
     }
 
-    private void figure(String name, double value, String unit, String relation, double target) {
+    void figure(String name, double value, String unit, String relation, double target) {
         String shown = Math.abs(value) >= 1000 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.4g", value);
         System.out.println(name + " " + shown + " " + unit);
         System.out.flush();

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code backprop} command: train networks by backpropagation and audit every recorded epoch. */
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.2.0",
-        description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in an H2 store.",
+        description = {"Trains fully connected networks by backpropagation and records every epoch as immutable events in a store:",
+            "an H2 file, or a PostgreSQL database that a team shares (see the README's Team store).",
             "Every command takes --db PATH (or BACKPROP_DB) to choose the store; the default is ./backprop-store."},
         footer = {"", "Examples:",
             "  backprop train                      the seed tutorial's run: 2-2-2, learning rate 0.1, 100 epochs",
@@ -49,6 +50,7 @@ import picocli.CommandLine.Option;
             "  backprop resume 7                   continues interrupted run 7 bit-identically",
             "  backprop server --dir stores        shares the stores in ./stores: --db jdbc:h2:tcp://localhost:9092/NAME",
             "  backprop ui                         a web page of the store: runs, replays, comparisons, live training",
+            "  backprop worker                     trains the runs planned by 'sweep --queue'",
             "", "Exit codes: 0 done, 1 failed unexpectedly, 2 bad input (the message says what to change),",
             "130 training stopped by Ctrl-C (the run is interrupted: resume continues it)."})
 public final class Main implements Runnable {
@@ -61,7 +63,8 @@ public final class Main implements Runnable {
 
     // Inherited, so it may stand before the command or after it; the value lands here either way.
     @Option(names = "--db", paramLabel = "PATH|URL", scope = CommandLine.ScopeType.INHERIT,
-            description = "The store: an H2 file path (PATH.mv.db on disk) or a jdbc:h2: URL. Default: $BACKPROP_DB, else ./backprop-store.")
+            description = "The store: an H2 file path (PATH.mv.db on disk), a jdbc:h2: URL, or a team store's"
+                    + " jdbc:postgresql://HOST/DATABASE URL. Default: $BACKPROP_DB, else ./backprop-store.")
     String db;
 
     @CommandLine.Spec
@@ -235,6 +238,8 @@ public final class Main implements Runnable {
         m.put("export", ExportCommand.class);
         m.put("import", ImportCommand.class);
         m.put("sweep", SweepCommand.class);
+        m.put("sweeps", SweepsCommand.class);
+        m.put("worker", WorkerCommand.class);
         m.put("fork", ForkCommand.class);
         m.put("diff", DiffCommand.class);
         m.put("plot", PlotCommand.class);

@@ -11,6 +11,8 @@ import org.backprop.plot.Chart;
 import org.backprop.plot.RunCharts;
 import org.backprop.events.EventStore;
 import org.backprop.store.StoreAccess;
+import org.backprop.sweep.SweepResult;
+import org.backprop.sweep.SweepTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +95,7 @@ final class PlotCommand implements StoreCommand {
             drawn = RunCharts.values(runStore, ids, weights ? RunCharts.Values.WEIGHTS : RunCharts.Values.GRADIENTS, chart.width, chart.height,
                     !noAlign);
         } else {
-            String title = sweep != null ? sweepTitle(sweep, runStore.sweep(sweep).orElseThrow().chained())
+            String title = sweep != null ? sweepTitle(sweep, runStore.sweep(sweep).orElseThrow().chained()) + progress(runStore, sweep)
                     : "Total error per epoch: " + (ids.size() == 1 ? "run " : "runs ") + String.join(", ", ids.stream().map(String::valueOf).toList());
             drawn = RunCharts.error(runStore, ids, title, log, chart.width, chart.height, !noAlign);
         }
@@ -106,6 +108,12 @@ final class PlotCommand implements StoreCommand {
     static String sweepTitle(long sweepId, boolean chained) {
         return "Sweep " + sweepId + (chained ? ", chained (each rate from the previous run's final weights)"
                 : ", independent (every rate from the same initial weights)") + ": total error per epoch";
+    }
+
+    /** For a sweep whose runs have not all ended (a queued one that workers train): how far they are, after a '; '. */
+    private static String progress(EventStore runStore, long sweepId) {
+        String progress = SweepTable.progress(SweepResult.recorded(runStore, sweepId).orElseThrow());
+        return progress == null ? "" : "; " + progress;
     }
 
     private static List<Long> sweepRuns(EventStore runStore, long sweepId) {

@@ -33,6 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0",
             "  the seed tutorial's table, exactly:",
             "    backprop sweep --lr 0.1,0.2,0.5,0.8,1.0,2.0 --chained",
+            "  planned in a team store, for 'backprop worker' on any number of machines:",
+            "    backprop sweep --lr 0.1,0.5,1.0 --queue --db jdbc:postgresql://HOST/DB",
             "    backprop sweep --lr 0.1,0.5,2.0 --epochs 1000 --plot sweep.png",
             "    backprop sweep --lr 0.3,0.5 --config scripts/examples/xor.json --format json"})
 final class SweepCommand implements StoreCommand {
@@ -75,6 +77,10 @@ final class SweepCommand implements StoreCommand {
     @Option(names = {"-q", "--quiet"}, description = "No progress display.")
     boolean quiet;
 
+    @Option(names = "--queue", description = "Record the sweep and its planned runs without training them: any number of 'backprop worker'"
+            + " processes train them, on this machine or any that reaches the store (a team store: --db jdbc:postgresql://...).")
+    boolean queue;
+
     @Mixin
     ChartOptions chart;
 
@@ -99,6 +105,12 @@ final class SweepCommand implements StoreCommand {
         if (plot != null) {
             chart.check(plot, "--plot");
         }
+        if (queue && (chained || plot != null || threads != null)) {
+            throw new BadInputException(chained ? "a chained sweep cannot be queued: each rate starts from the previous run's final weights, so its"
+                    + " runs train one after another; drop --chained or --queue"
+                    : "--queue plans the runs for workers, so nothing is trained here to " + (plot != null ? "plot: draw it once they are done,"
+                    + " with 'backprop plot --sweep ID'" : "spread over --threads: start more workers instead"));
+        }
         base = config != null ? RunConfigFile.read(config, name, rates.get(0), epochs)
                 : RunConfig.seed().withName(name != null ? name : "seed").withEpochs(epochs != null ? epochs : RunConfig.seed().epochs());
         PrintableText.checkPrintable("the run name", base.name());
@@ -111,6 +123,15 @@ final class SweepCommand implements StoreCommand {
     @Override
     public int call(EventStore runStore) {
         PrintWriter out = spec.commandLine().getOut();
+        if (queue) {
+            SweepResult queued = new Sweeper(runStore, 1).queue(base, rates);
+            print(out, queued, base);
+            if (format == Format.table) {
+                out.println("workers train it:  backprop worker --db " + PrintableText.escaped(runStore.describe()) + "   (start as many as you like;"
+                        + " 'backprop sweeps " + queued.sweepId() + "' shows its progress)");
+            }
+            return 0;
+        }
         int parallel = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         TerminalSweepProgress progress = TerminalSweepProgress.forTerminal(quiet || format == Format.json, spec.commandLine().getErr(),
                 Collections.nCopies(rates.size(), base.epochs()), format == Format.table ? out : null);
@@ -129,6 +150,11 @@ final class SweepCommand implements StoreCommand {
     }
 
     private void print(PrintWriter out, SweepResult result, RunConfig base) {
+        print(out, format, result, base);
+    }
+
+    /** The sweep's table in the format asked for, as this command and 'backprop sweeps ID' print it. */
+    static void print(PrintWriter out, Format format, SweepResult result, RunConfig base) {
         if (format == Format.json) {
             out.println(json(result, base));
             return;
@@ -141,6 +167,10 @@ final class SweepCommand implements StoreCommand {
             return;
         }
         out.println(PrintableText.escaped(SweepTable.heading(result, base)));
+        String progress = SweepTable.progress(result);
+        if (progress != null) {
+            out.println(progress);
+        }
         if (format == Format.markdown) {
             out.println();
         }

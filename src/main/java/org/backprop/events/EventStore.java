@@ -83,6 +83,39 @@ public interface EventStore extends AutoCloseable {
      */
     List<RunSummary> runs(boolean withLosses);
 
+    /** One run as the {@code runs} view shows it, if the store has it. */
+    default Optional<RunSummary> summary(long runId) {
+        return runs().stream().filter(r -> r.runId() == runId).findFirst();
+    }
+
+    /**
+     * Records the planned runs of a sweep ({@link #newSweep}) that is not trained here ({@code sweep --queue}): a start
+     * event per configuration, in order, all in one transaction, for workers to claim ({@link #claimQueuedRun}). A store
+     * that keeps no queue (one in memory, for tests) refuses with {@link #NO_QUEUE}.
+     */
+    default void queueSweep(long sweepId, List<RunConfig> configs) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /**
+     * Claims the first run of a queued sweep (of {@code sweepId}, or of any when null) that has not ended and that no
+     * live process trains: planned, or interrupted when its worker died. The recorder holds the run's lease and continues
+     * it from its last stored epoch (train it with {@code parametersAt(run, nextEpoch)}); empty when no run is there to
+     * claim now. Workers claiming at once get different runs.
+     */
+    default Optional<RunRecorder> claimQueuedRun(Long sweepId) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /** How many runs of queued sweeps (of {@code sweepId}, or of all when null) have not ended: planned, training or interrupted. */
+    default int unfinishedQueuedRuns(Long sweepId) {
+        throw new StoreException(NO_QUEUE);
+    }
+
+    /** Why a store without a queue refuses to queue a sweep or give a worker a run. */
+    String NO_QUEUE = "this store keeps no queue for workers: queue the sweep in a store they all reach, an H2 file or server"
+            + " or a PostgreSQL database (--db jdbc:postgresql://HOST/DATABASE, see the README's Team store), or drop --queue";
+
     /** The run's start and terminal events exactly as stored, with their stored hashes. */
     StoredRun stored(long runId);
 

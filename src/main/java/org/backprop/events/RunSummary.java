@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One row of the {@code runs} view; {@code finalError}, {@code bestError} and {@code bestEpoch} are its final loss,
- * lowest loss and the first epoch with it (see {@link LossTally}), null for a run with no epoch recorded.
+ * One row of the {@code runs} view. Its status is {@code completed} or {@code failed} once the run has ended; before
+ * that {@code running} while a live process writes it, {@code planned} when it is a queued sweep's run that no
+ * worker has begun, else {@code interrupted}. {@code finalError}, {@code bestError} and {@code bestEpoch} are its
+ * final loss, lowest loss and the first epoch with it (see {@link LossTally}), null for a run with no epoch recorded.
  */
 public record RunSummary(long runId, String name, double learningRate, int epochs, String status, Long parentRunId,
                          Integer forkEpoch, OffsetDateTime createdAt, Long sweepId, String layers, int epochsRecorded,

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 import org.backprop.events.StoreException;
 
 /**
- * Where a store lives: an H2 file named as H2 names it ({@code PATH} means {@code PATH.mv.db} on disk) or a full
- * {@code jdbc:h2:} URL, such as a TCP server's; and where its credentials are. A file store's credentials file is
+ * Where a store lives: an H2 file named as H2 names it ({@code PATH} means {@code PATH.mv.db} on disk), a full
+ * {@code jdbc:h2:} URL, such as a TCP server's, or a PostgreSQL database's {@code jdbc:postgresql:} URL (a team
+ * store, see store.postgres, whose credentials are PostgreSQL's own); and where an H2 store's credentials are. A file store's credentials file is
  * beside it ({@code PATH.credentials}); a server's store's is named by {@code BACKPROP_CREDENTIALS} or kept in the
  * user's configuration folder, {@code ~/.config/backprop/credentials/HOST-PORT-NAME.credentials}.
  *
@@ -26,6 +27,10 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
     public static final String FINGERPRINT_VARIABLE = "BACKPROP_SERVER_FINGERPRINT";
     /** The prefix under which H2 creates a store's files readable by their owner only (see store.h2.OwnerOnlyFilePath). */
     private static final String OWNER_ONLY = "private:";
+    /** How the URL of a PostgreSQL store (a team store) begins. */
+    public static final String POSTGRES_PREFIX = "jdbc:postgresql:";
+    /** A URL parameter that holds a secret: its value is never printed. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)([?&;][^=&;]*password[^=&;]*=)[^&;]*");
     private static final Pattern SERVER_URL = Pattern.compile("jdbc:h2:(?:tcp|ssl)://([^/:;]+)(?::([0-9]+))?/([^;]+).*");
 
     public StoreLocation(String url, Path file) {
@@ -46,7 +51,7 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
      */
     public static StoreLocation resolve(String option, Function<String, String> environment) {
         StoreLocation l = resolve(option, environment.apply(ENVIRONMENT_VARIABLE));
-        if (l.file != null) {
+        if (l.file != null || l.isPostgres()) {
             return l;
         }
         String named = environment.apply(CREDENTIALS_VARIABLE);
@@ -67,8 +72,12 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
 
     public static StoreLocation of(String given) {
         if (given.startsWith("jdbc:")) {
+            if (given.startsWith(POSTGRES_PREFIX)) {
+                return new StoreLocation(given, null);
+            }
             if (!given.startsWith("jdbc:h2:")) {
-                throw new StoreException("the store URL " + given + " is not an H2 URL: give a path or a jdbc:h2: URL");
+                throw new StoreException("the store URL " + masked(given) + " is neither an H2 nor a PostgreSQL URL: give a path, a jdbc:h2:"
+                        + " URL or a jdbc:postgresql://HOST/DATABASE URL");
             }
             String rest = given.substring("jdbc:h2:".length());
             if (rest.startsWith("file:")) {
@@ -148,9 +157,24 @@ public record StoreLocation(String url, Path file, Path credentials, String serv
         return file == null || Files.exists(dataFile());
     }
 
-    /** How to name this store to a person. */
+    /** How to name this store to a person: its file, or its URL with every password in it masked. */
     public String describe() {
-        return file == null ? url : dataFile().toString();
+        return file == null ? masked(url) : dataFile().toString();
+    }
+
+    /** Whether this is a PostgreSQL database (a team store) rather than an H2 store. */
+    public boolean isPostgres() {
+        return url.startsWith(POSTGRES_PREFIX);
+    }
+
+    /** The URL with the value of every parameter that holds a password replaced by {@code ***}. */
+    public static String masked(String url) {
+        return SECRET_PARAMETER.matcher(url).replaceAll("$1***");
+    }
+
+    @Override
+    public String toString() {
+        return "StoreLocation[" + describe() + "]";
     }
 
     /** The host and port of the server a {@code jdbc:h2:tcp://} or {@code ssl://} store is on (H2's port 9092 when none is named). */

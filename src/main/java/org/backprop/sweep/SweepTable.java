@@ -26,12 +26,46 @@ public final class SweepTable {
         return columns;
     }
 
+    /**
+     * The configuration a recorded sweep's runs were made from: its first run's, under the name before "-lrRATE" (and
+     * the "-sweepN" the tool adds to a name another run has).
+     */
+    public static RunConfig base(SweepResult result) {
+        RunConfig first = result.runs().get(0).started().config();
+        String suffix = "-lr" + first.learningRate();
+        String name = first.name().replaceFirst("-sweep" + result.sweepId() + "(-[0-9]+)?$", "");
+        return first.withName(name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : first.name());
+    }
+
     /** What the sweep was: its id, how many runs of which network, how long, and whether chained or independent. */
     public static String heading(SweepResult result, RunConfig base) {
         return "sweep " + result.sweepId() + ": " + result.runs().size() + (result.runs().size() == 1 ? " run" : " runs") + " of '" + base.name() + "' (" + base.network().shape()
                 + "), " + base.epochs() + " epochs each, " + (result.chained()
                 ? "chained: each learning rate continues from the previous run's final weights"
                 : "independent: every learning rate starts from the same initial weights");
+    }
+
+    /**
+     * How far the sweep's runs are, for a sweep whose runs have not all ended (null when they have): "progress: 12 of 30
+     * runs done (1 failed), 3 running, 2 interrupted, 13 planned".
+     */
+    public static String progress(SweepResult result) {
+        if (result.allEnded()) {
+            return null;
+        }
+        long done = result.runs().stream().filter(SweepRun::ended).count();
+        long failed = done - result.runs().stream().filter(SweepRun::completed).count();
+        StringBuilder s = new StringBuilder("progress: " + done + " of " + result.runs().size() + " runs done");
+        if (failed > 0) {
+            s.append(" (").append(failed).append(" failed)");
+        }
+        for (String state : List.of("running", "interrupted", "planned")) {
+            long n = result.runs().stream().filter(r -> !r.ended() && state.equals(r.state() == null ? "running" : r.state())).count();
+            if (n > 0) {
+                s.append(", ").append(n).append(' ').append(state);
+            }
+        }
+        return s.toString();
     }
 
     /** What "final" means in the table, for runs of {@code epochs} epochs. */

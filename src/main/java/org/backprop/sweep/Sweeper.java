@@ -66,18 +66,39 @@ public final class Sweeper {
 
     /** The same, telling {@code progress} of every epoch of every run. */
     public SweepResult run(RunConfig base, List<Double> rates, boolean chained, SweepProgress progress) {
+        checkRates(rates);
+        long sweepId = store.newSweep(chained);
+        List<RunConfig> configs = configs(sweepId, base, rates);
+        return chained ? chained(sweepId, configs, progress) : independent(sweepId, configs, progress);
+    }
+
+    /**
+     * Records an independent sweep without training it: its runs are planned, for workers to claim and train (see
+     * {@link Worker}), each from the base configuration's initial weights.
+     */
+    public SweepResult queue(RunConfig base, List<Double> rates) {
+        checkRates(rates);
+        long sweepId = store.newSweep(false);
+        store.queueSweep(sweepId, configs(sweepId, base, rates));
+        return SweepResult.recorded(store, sweepId).orElseThrow();
+    }
+
+    private static void checkRates(List<Double> rates) {
         if (rates.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one learning rate");
         }
+    }
+
+    /** The sweep's run configurations, one per rate, under names unique in the store. */
+    private List<RunConfig> configs(long sweepId, RunConfig base, List<Double> rates) {
         List<RunConfig> configs = new ArrayList<>(rates.size());
         for (double rate : rates) {
             configs.add(base.withLearningRate(rate));
         }
-        long sweepId = store.newSweep(chained);
         Set<String> taken = new HashSet<>();
         store.runs(false).forEach(r -> taken.add(r.name()));
         configs.replaceAll(c -> c.withName(unique(taken, runName(base, c.learningRate()), "-sweep" + sweepId)));
-        return chained ? chained(sweepId, configs, progress) : independent(sweepId, configs, progress);
+        return configs;
     }
 
     private SweepResult independent(long sweepId, List<RunConfig> configs, SweepProgress progress) {

@@ -38,10 +38,7 @@ final class SweepApi {
 
     /** The configuration the sweep's runs were made from: its first run's, under the name before "-lrRATE". */
     static RunConfig base(SweepResult result) {
-        RunConfig first = result.runs().get(0).started().config();
-        String suffix = "-lr" + first.learningRate();
-        String name = first.name().endsWith(suffix) ? first.name().substring(0, first.name().length() - suffix.length()) : first.name();
-        return first.withName(name);
+        return SweepTable.base(result);
     }
 
     void sweep(Request r, long sweepId) throws IOException {
@@ -62,6 +59,8 @@ final class SweepApi {
             g.writeBooleanField("chained", result.chained());
             g.writeStringField("heading", SweepTable.heading(result, base));
             g.writeStringField("finalMeaning", SweepTable.finalMeaning(base.epochs()));
+            // A queued sweep's runs train while the page is open: how far they are, null once every run has ended.
+            g.writeStringField("progress", SweepTable.progress(result));
             g.writeStringField("warning", result.chained() ? CHAINED_WARNING : null);
             g.writeArrayFieldStart("columns");
             for (String c : columns) {

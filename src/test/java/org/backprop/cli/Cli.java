@@ -11,24 +11,37 @@ import java.util.Map;
 /** Runs the command line in-process against a store in a temp folder and captures what it prints. */
 public final class Cli {
     private final Path store;
+    private final String db;
     private final Map<String, String> environment;
 
     public Cli(Path dir) {
-        this(dir.resolve("store"), Map.of());
+        this(dir.resolve("store"), dir.resolve("store").toString(), Map.of());
     }
 
-    private Cli(Path store, Map<String, String> environment) {
+    private Cli(Path store, String db, Map<String, String> environment) {
         this.store = store;
+        this.db = db;
         this.environment = environment;
+    }
+
+    /** Runs the commands against the store {@code --db DB} names, such as a team store's jdbc:postgresql: URL. */
+    public static Cli forDb(String db) {
+        return new Cli(null, db, Map.of());
     }
 
     /** The same, with these environment variables set for every command (the process's own are not seen). */
     public Cli withEnvironment(Map<String, String> variables) {
-        return new Cli(store, Map.copyOf(variables));
+        return new Cli(store, db, Map.copyOf(variables));
     }
 
+    /** The H2 store's path (null for a store named by a URL). */
     public Path store() {
         return store;
+    }
+
+    /** The store as --db names it. */
+    public String db() {
+        return db;
     }
 
     /** What one command printed and its exit code. */
@@ -43,7 +56,7 @@ public final class Cli {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!all.contains("--db") && !all.isEmpty() && !all.get(0).startsWith("-")) {
             all.add("--db");
-            all.add(store.toString());
+            all.add(db);
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

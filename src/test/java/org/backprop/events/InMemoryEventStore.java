@@ -149,8 +149,13 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public synchronized RunRecorder resume(long runId) {
         Run run = run(runId);
-        if (run.ending != null || run.writing) {
-            throw new ResumeRefusedException("run " + runId + (run.writing ? " is still being written" : " has ended") + ": there is nothing to resume");
+        if (run.ending != null) {
+            RunEnding e = run.ending;
+            throw EndedRuns.refusal(runId, ended(runId).orElseThrow(), e.status(), e.epoch(), e.reason(), e.hash(), run.lastHash(), run.epochCount());
+        }
+        if (run.writing) {
+            throw new ResumeRefusedException("run " + runId + " is still being written by process " + ProcessHandle.current().pid()
+                    + " (this one): there is nothing to resume");
         }
         return record(run, true);
     }

@@ -47,6 +47,7 @@ public final class H2EventStore implements EventStore {
     private RunListing listing;
     private final RunRecording recording;
     private JournalReads journal;
+    private final H2Queue queue;
 
     private H2EventStore(H2Opening.Opened opened) {
         this.location = opened.location();
@@ -54,6 +55,7 @@ public final class H2EventStore implements EventStore {
         this.jdbi = opened.jdbi();
         this.connection = opened.connection();
         this.recording = new RunRecording(jdbi, location.describe());
+        this.queue = new H2Queue(jdbi, recording);
         use(H2Opening.configured(Jdbi.create(connection)).open());
     }
 
@@ -143,6 +145,21 @@ public final class H2EventStore implements EventStore {
             started = read(() -> reads.started(runId));
         }
         return recording.resume(started);
+    }
+
+    @Override
+    public void queueSweep(long sweepId, List<RunConfig> configs) {
+        queue.queue(sweepId, configs);
+    }
+
+    @Override
+    public Optional<RunRecorder> claimQueuedRun(Long sweepId) {
+        return queue.claim(sweepId, this::started);
+    }
+
+    @Override
+    public synchronized int unfinishedQueuedRuns(Long sweepId) {
+        return read(() -> queue.unfinished(handle, sweepId));
     }
 
     /** The process writing the run now, as pid@host, if one is. */

@@ -1,13 +1,10 @@
 package org.backprop.store.h2;
 
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
-import org.backprop.events.EpochRecorded;
 import org.backprop.events.ImportOrigin;
 import org.backprop.events.PackedRecorder;
-import org.backprop.events.RunCompleted;
 import org.backprop.events.RunEvent;
-import org.backprop.events.RunFailed;
+import org.backprop.events.RunImport;
 import org.backprop.events.RunStarted;
 import org.jdbi.v3.core.Handle;
 
@@ -28,29 +25,7 @@ final class RunImporter {
             lease.acquire(h);
             PackedRecorder recorder = new PackedRecorder(new BlockWriter(h, null, null, id, where), false, started, 0,
                     RunRecording.hashOf(h, id), RunRecording.ROW_BYTES);
-            boolean ended = false;
-            while (rest.hasNext()) {
-                RunEvent event = rest.next();
-                if (ended) {
-                    throw new IllegalArgumentException("nothing follows the terminal event of run " + original.runId() + ", not " + event);
-                }
-                switch (event) {
-                    case EpochRecorded e -> recorder.append(new EpochRecorded(id, e.epoch(), e.before(), e.netInputs(), e.activations(),
-                            e.deltas(), e.weightGradients(), e.biasGradients(), e.loss()));
-                    case RunCompleted done -> {
-                        recorder.end(new RunCompleted(id, done.epochs(), done.finalParameters(), done.endedAt().truncatedTo(ChronoUnit.MICROS)));
-                        ended = true;
-                    }
-                    case RunFailed failed -> {
-                        recorder.end(new RunFailed(id, failed.epoch(), failed.reason(), failed.endedAt().truncatedTo(ChronoUnit.MICROS)));
-                        ended = true;
-                    }
-                    case RunStarted s -> throw new IllegalArgumentException("run " + original.runId() + " cannot start twice");
-                }
-            }
-            if (!ended) {
-                recorder.flush();
-            }
+            RunImport.appendAll(recorder, original.runId(), rest);
             lease.release(h);
             return started;
         });

@@ -40,7 +40,12 @@ final class RunListing {
     }
 
     long newSweep(boolean chained) {
-        return handle.createUpdate("INSERT INTO sweeps (chained, created_at) VALUES (:chained, :at)")
+        return newSweep(handle, chained);
+    }
+
+    /** Records a new sweep through {@code h}, in its transaction if it has one. */
+    static long newSweep(Handle h, boolean chained) {
+        return h.createUpdate("INSERT INTO sweeps (chained, created_at) VALUES (:chained, :at)")
                 .bind("chained", chained)
                 .bind("at", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
                 .executeAndReturnGeneratedKeys("sweep_id").mapTo(Long.class).one();

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Optional;
 import org.backprop.events.CanonicalConfig;
+import org.backprop.events.EndedRuns;
 import org.backprop.events.EpochCodec;
 import org.backprop.events.EventHashes;
 import org.backprop.events.ImportOrigin;
 import org.backprop.events.Lineage;
 import org.backprop.events.PackedRecorder;
-import org.backprop.events.ResumeRefusedException;
 import org.backprop.events.RunEvent;
 import org.backprop.events.RunRecorder;
 import org.backprop.events.RunStarted;
@@ -119,31 +119,12 @@ final class RunRecording {
                     } catch (RuntimeException unreadable) {
                         end = null;
                     }
-                    if (end == null || !new EventHashes().endMatches(hashOf(h, id), end, rs.getBytes("hash"))) {
-                        return forgedEnd(h, id, rs.getString("status"), rs.getInt("epoch"), rs.getString("reason"));
-                    }
-                    return EventHashes.COMPLETED.equals(rs.getString("status"))
-                        ? new ResumeRefusedException("run " + id + " has already completed (all " + rs.getInt("epoch")
-                                + " epochs are recorded): there is nothing to resume; 'backprop runs' shows the runs that are interrupted")
-                        : new ResumeRefusedException("run " + id + " failed at epoch " + rs.getInt("epoch") + " (" + rs.getString("reason")
-                                + "): resuming would fail the same way; train it again with another learning rate");
+                    return EndedRuns.refusal(id, end, rs.getString("status"), rs.getInt("epoch"), rs.getString("reason"), rs.getBytes("hash"),
+                            hashOf(h, id), storedEpochs(h, id));
                 })
                 .findOne().ifPresent(refusal -> {
                     throw refusal;
                 });
-    }
-
-    /**
-     * An end event whose hash does not follow the run's chain was not written by the run's recorder. The store never
-     * lets an end event go, so the run cannot go on under its id; its epochs are whole, and a fork continues them.
-     */
-    private static ResumeRefusedException forgedEnd(Handle h, long id, String status, int epoch, String reason) {
-        int stored = storedEpochs(h, id);
-        return new ResumeRefusedException("run " + id + "'s end event (" + status + " at epoch " + epoch
-                + (reason == null ? "" : ", '" + reason + "'") + ") was not written by its recorder, since its hash does not follow the run's"
-                + " chain: the store was written behind backprop's back; the " + stored + " epochs recorded before it are intact, and"
-                + " 'backprop fork " + id + " --at " + stored + "' continues them bit for bit as a new run ('backprop verify " + id
-                + "' reports the forgery)");
     }
 
     RunStarted importRun(RunStarted original, Iterator<RunEvent> rest, ImportOrigin origin) {

@@ -21,6 +21,7 @@ final class EventTables {
     static final String RUN_WRITERS = "RUN_WRITERS";
     static final String EPOCH_BLOCKS = "EPOCH_BLOCKS";
     static final String EPOCH_PARTS = "EPOCH_PARTS";
+    static final String PLANNED_RUNS = "PLANNED_RUNS";
 
     private EventTables() {
     }

@@ -189,8 +189,14 @@ final class RunsTable extends DerivedTable {
                     failed, epochs, null);
         }
         SessionLocal writer = liveWriter(t, runId);
-        return new Progress(ValueVarchar.get(writer != null ? "running" : "interrupted"), ValueNull.INSTANCE, ValueNull.INSTANCE, ValueNull.INSTANCE,
-                epochs, writer);
+        String status = writer != null ? "running" : epochs == 0 && isPlanned(t, runId) ? "planned" : "interrupted";
+        return new Progress(ValueVarchar.get(status), ValueNull.INSTANCE, ValueNull.INSTANCE, ValueNull.INSTANCE, epochs, writer);
+    }
+
+    /** Whether the run is one of a queued sweep's (schema 11's planned_runs; a store of schema 10 has none). */
+    private static boolean isPlanned(Tables t, long runId) {
+        Table planned = t.session.getDatabase().getMainSchema().findTableOrView(t.session, EventTables.PLANNED_RUNS);
+        return planned != null && EventTables.rowOfRun(t.session, planned, runId) != null;
     }
 
     /** The open session of a writer that registered for the run, or null; the answer holds until that session closes. */
