@@ -103,6 +103,11 @@ final class StoreHost {
                     return null;
                 }
                 if (!mayHost) {
+                    // A process that was serving the store may still be closing it (H2 removes the lock file before
+                    // its last write): a read of a file being written would find it half-written.
+                    if (!READING.containsKey(location.file()) && isDataFileHeld(location)) {
+                        return null;
+                    }
                     return reading(location.file(), account.connect(ifExists(location.readOnly().url())));
                 }
                 if (isDataFileHeld(location)) {
