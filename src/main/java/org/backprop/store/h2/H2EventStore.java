@@ -71,18 +71,22 @@ public final class H2EventStore implements EventStore {
      * process exits, the connection breaks, and the read is made again through whichever process serves it next.
      */
     private <T> T read(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (RuntimeException e) {
-            if (location.file() == null || !H2Errors.isConnectionLost(e)) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (RuntimeException e) {
+                // The next server may end too before the read is through (processes ending one after another).
+                if (location.file() == null || !H2Errors.isConnectionLost(e) || attempt == READ_ATTEMPTS) {
+                    throw e;
+                }
+                BlockWriter.closeQuietly(handle);
+                closeConnection();
+                use(jdbi.open());
             }
-            BlockWriter.closeQuietly(handle);
-            closeConnection();
-            use(jdbi.open());
-            return read.get();
         }
     }
+
+    private static final int READ_ATTEMPTS = 10;
 
     private void closeConnection() {
         if (connection != null) {
