@@ -73,16 +73,23 @@ final class StoreCreation {
     private static boolean claim(StoreLocation location, StoreCredentials credentials, Path temporary) throws IOException {
         Path file = location.credentialsFile();
         for (int attempt = 0; ; attempt++) {
-            new StoreCredentials(temporary, credentials.owner(), credentials.app(), credentials.reader()).write(location.describe());
+            new StoreCredentials(temporary, credentials.owner(), credentials.app(), credentials.reader())
+                    .write(location.describe(), WriterLease.thisProcess());
             try {
                 Files.createLink(file, temporary);
                 return true;
             } catch (FileAlreadyExistsException e) {
-                if (attempt == 0 && Files.notExists(location.dataFile()) && isAbandoned(file)) {
-                    Files.deleteIfExists(file);
+                if (attempt < 3 && Files.notExists(location.dataFile()) && removeIfAbandoned(file)) {
                     continue;
                 }
-                awaitStore(location);
+                if (attempt < 3 && !awaitStore(location)) {
+                    // Its creator died before the store was in place: the credentials file was removed, claim it anew.
+                    continue;
+                }
+                if (Files.notExists(location.dataFile())) {
+                    throw new StoreException("the store " + location.describe() + " has a credentials file (" + file
+                            + ") but no store beside it, and its creator is gone: delete that file, then run the command again");
+                }
                 return false;
             } catch (UnsupportedOperationException e) {
                 Files.move(temporary, file);
@@ -93,14 +100,63 @@ final class StoreCreation {
         }
     }
 
-    private static boolean isAbandoned(Path credentials) throws IOException {
-        return Duration.between(Files.getLastModifiedTime(credentials).toInstant(), Instant.now()).compareTo(ABANDONED) > 0;
+    /**
+     * Removes a credentials file left by a creation that was killed halfway (older than a minute, or naming a maker
+     * that has ended), unless another process replaced it meanwhile; true when it was removed.
+     */
+    private static boolean removeIfAbandoned(Path credentials) throws IOException {
+        byte[] seen;
+        try {
+            seen = Files.readAllBytes(credentials);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        }
+        boolean old = Duration.between(Files.getLastModifiedTime(credentials).toInstant(), Instant.now()).compareTo(ABANDONED) > 0;
+        if (!old && !creatorIsGone(credentials)) {
+            return false;
+        }
+        // A process that found the same and claimed the file first wrote a file of its own: leave that one.
+        if (!java.util.Arrays.equals(seen, Files.readAllBytes(credentials))) {
+            return false;
+        }
+        Files.deleteIfExists(credentials);
+        return true;
     }
 
-    /** Waits for the store another process is creating; refuses if it does not appear within a minute. */
-    private static void awaitStore(StoreLocation location) {
+    /**
+     * Whether the process the credentials file names as the store's maker ran on this machine and has ended (a file
+     * made by an older backprop, or on another machine, names none that can be asked).
+     */
+    private static boolean creatorIsGone(Path credentials) {
+        try {
+            for (String line : Files.readAllLines(credentials, java.nio.charset.StandardCharsets.UTF_8)) {
+                if (line.startsWith(StoreCredentials.MADE_BY)) {
+                    String maker = line.substring(StoreCredentials.MADE_BY.length()).strip();
+                    String me = WriterLease.thisProcess();
+                    int at = maker.indexOf('@');
+                    if (at <= 0 || !maker.substring(at).equals(me.substring(me.indexOf('@'))) || !maker.substring(0, at).matches("[0-9]{1,18}")) {
+                        return false;
+                    }
+                    return ProcessHandle.of(Long.parseLong(maker.substring(0, at))).map(p -> !p.isAlive()).orElse(true);
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Waits for the store another process is creating: true when it appears; false when its creator was found gone
+     * and its credentials file removed; refuses if it does not appear within a minute.
+     */
+    private static boolean awaitStore(StoreLocation location) throws IOException {
         long deadline = System.nanoTime() + ABANDONED.toNanos();
-        while (Files.notExists(location.dataFile())) {
+        for (int look = 0; Files.notExists(location.dataFile()); look++) {
+            if (look % 10 == 9 && creatorIsGone(location.credentialsFile()) && Files.notExists(location.dataFile())
+                    && removeIfAbandoned(location.credentialsFile())) {
+                return false;
+            }
             if (System.nanoTime() > deadline) {
                 throw new StoreException("the store " + location.describe() + " has a credentials file (" + location.credentialsFile()
                         + ") but no store appeared beside it within a minute: if no other backprop is creating it, delete that file");
@@ -112,6 +168,7 @@ final class StoreCreation {
                 throw new StoreException("interrupted while waiting for another process to create " + location.describe(), e);
             }
         }
+        return true;
     }
 
     /** Deletes the temporary files of creations whose process was killed before it could link the store into place. */

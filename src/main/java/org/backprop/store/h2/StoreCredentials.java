@@ -75,8 +75,19 @@ record StoreCredentials(Path file, Account owner, Account app, Account reader) {
 
     /** Writes the file whole, readable by its owner only. */
     void write(String store) throws IOException {
+        write(store, null);
+    }
+
+    /** The comment that names the process that made a store, which a process waiting for the store looks for. */
+    static final String MADE_BY = "# made by process ";
+
+    /** Writes the file whole, readable by its owner only, naming the process making the store ({@code pid@host}) if given. */
+    void write(String store, String madeBy) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("# backprop: the database accounts of the store ").append(store).append('\n');
+        if (madeBy != null) {
+            b.append(MADE_BY).append(madeBy).append('\n');
+        }
         b.append("# Keep this file beside the store and private (mode 600): the store cannot be opened without it.\n");
         b.append("# A server's clients need only the app and reader lines, never the owner's.\n");
         line(b, "owner", owner);

@@ -190,4 +190,22 @@ class StoreCredentialsTest {
                     .filter(n -> !n.endsWith(".trace.db")).sorted().toList(), "nothing left of the creations");
         }
     }
+
+    @Test
+    void aCreationWhoseProcessWasKilledHalfwayIsTakenOverAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path credentials = Path.of(temp.path() + ".credentials");
+        // What a creator killed after claiming the credentials file, before linking the store into place, leaves.
+        StoreCredentials.generate(credentials).write(temp.location().describe(), gone.pid() + "@" + WriterLease.thisProcess().split("@", 2)[1]);
+        long start = System.nanoTime();
+        try (H2EventStore s = H2EventStore.open(temp.location(), StoreAccess.CREATE)) {
+            new Trainer(s).train(RunConfig.seed().withEpochs(3), TrainingProgress.NONE);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Not a performance figure: the difference between taking over and waiting out the minute.
+        assertTrue(seconds < 30, "took over after " + seconds + " s");
+        assertTrue(Files.readString(credentials).contains(StoreCredentials.MADE_BY + WriterLease.thisProcess()), "the store's credentials are this process's");
+        assertEquals(1, StoreChecks.runCount(temp.path()));
+    }
 }
