@@ -1,7 +1,5 @@
 package org.backprop.store.h2;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.backprop.events.ResumeRefusedException;
@@ -84,22 +82,6 @@ final class WriterLease {
 
     /** This process as a person would look for it: pid@host. */
     static String thisProcess() {
-        return ThisProcess.NAME;
-    }
-
-    // Looked up once: resolving the host name can take a while on some networks.
-    private static final class ThisProcess {
-        static final String NAME = name();
-    }
-
-    private static String name() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        String name = ProcessHandle.current().pid() + "@" + host;
-        return name.length() > 300 ? name.substring(0, 300) : name;
+        return org.backprop.store.ThisProcess.name(300);
     }
 }

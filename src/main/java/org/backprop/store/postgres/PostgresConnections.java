@@ -1,7 +1,5 @@
 package org.backprop.store.postgres;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -45,7 +43,7 @@ final class PostgresConnections {
         if (!password && envPassword != null && !envPassword.isEmpty()) {
             properties.setProperty("password", envPassword);
         }
-        properties.setProperty("ApplicationName", "backprop " + ThisProcess.NAME);
+        properties.setProperty("ApplicationName", "backprop " + process());
         properties.setProperty("currentSchema", SCHEMA);
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("connectTimeout", "20");
@@ -82,23 +80,7 @@ final class PostgresConnections {
 
     /** This process as a person would look for it: pid@host. */
     static String process() {
-        return ThisProcess.NAME;
-    }
-
-    // Looked up once: resolving the host name can take a while on some networks.
-    private static final class ThisProcess {
-        static final String NAME = name();
-
-        private static String name() {
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "unknown-host";
-            }
-            String name = ProcessHandle.current().pid() + "@" + host;
-            // PostgreSQL keeps 63 bytes of an application name, of which "backprop " takes 9.
-            return name.length() > 54 ? name.substring(0, 54) : name;
-        }
+        // PostgreSQL keeps 63 bytes of an application name, of which "backprop " takes 9.
+        return org.backprop.store.ThisProcess.name(54);
     }
 }
