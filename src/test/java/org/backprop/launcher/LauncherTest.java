@@ -43,6 +43,8 @@ class LauncherTest {
 
         assertEquals("hello three", output(start(bin, "three")));
         assertEquals(1, Files.readAllLines(project.resolve("builds.txt")).size(), "a fresh jar is not built again");
+        assertEquals("hello train -q nice=19", output(start(bin, "train", "-q")), "training runs at the lowest priority");
+        assertEquals("hello --db x runs", output(start(bin, "--db", "x", "runs")));
     }
 
     private Path project() throws Exception {
@@ -69,11 +71,14 @@ class LauncherTest {
         return project;
     }
 
-    private Process start(Path bin, String word) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("backprop", word).redirectErrorStream(true);
+    private Process start(Path bin, String... words) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("backprop"));
+        command.addAll(List.of(words));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PATH", bin + ":" + dir.resolve("fake-maven") + ":" + System.getenv("PATH"));
         pb.environment().put("BACKPROP_NO_CACHE", "1");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("BACKPROP_NICE");
         pb.command().set(0, bin.resolve("backprop").toString());
         return pb.start();
     }
