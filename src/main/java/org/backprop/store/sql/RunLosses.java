@@ -3,6 +3,7 @@ package org.backprop.store.sql;
 import org.backprop.events.LossTally;
 import org.h2.engine.SessionLocal;
 import org.h2.value.Value;
+import org.h2.value.ValueDouble;
 import org.h2.value.ValueInteger;
 import org.h2.value.ValueNull;
 
@@ -31,6 +32,6 @@ record RunLosses(Value finalError, Value bestError, Value bestEpoch) {
     }
 
     private static Value value(Double d) {
-        return d == null ? ValueNull.INSTANCE : Doubles.of(d);
+        return d == null ? ValueNull.INSTANCE : ValueDouble.get(d);
     }
 }

@@ -9,6 +9,7 @@ import org.backprop.store.sql.ViewBounds.Range;
 import org.h2.engine.SessionLocal;
 import org.h2.result.SearchRow;
 import org.h2.value.Value;
+import org.h2.value.ValueDouble;
 import org.h2.value.ValueInteger;
 import org.h2.value.ValueNull;
 
@@ -36,9 +37,9 @@ enum ViewKind {
                 case 2 -> ValueInteger.get(sample + 1);
                 case 3 -> input ? ValueInteger.get(0) : r.neuronLayer[i - inputs];
                 case 4 -> input ? ValueInteger.get(i + 1) : r.neuronNumber[i - inputs];
-                case 5 -> input ? ValueNull.INSTANCE : Doubles.of(p.getDouble(epoch, r.netAt + at));
-                case 6 -> input ? Doubles.of(r.inputs[sample][i]) : Doubles.of(p.getDouble(epoch, r.actAt + at));
-                case 7 -> input ? ValueNull.INSTANCE : Doubles.of(p.getDouble(epoch, r.deltaAt + at));
+                case 5 -> input ? ValueNull.INSTANCE : ValueDouble.get(p.getDouble(epoch, r.netAt + at));
+                case 6 -> input ? ValueDouble.get(r.inputs[sample][i]) : ValueDouble.get(p.getDouble(epoch, r.actAt + at));
+                case 7 -> input ? ValueNull.INSTANCE : ValueDouble.get(p.getDouble(epoch, r.deltaAt + at));
                 default -> throw new IllegalArgumentException("column " + column);
             };
         }
@@ -75,9 +76,9 @@ enum ViewKind {
             return switch (column) {
                 case 2 -> ValueInteger.get(sample + 1);
                 case 3 -> ValueInteger.get(o + 1);
-                case 4 -> Doubles.of(r.targets[sample][o]);
-                case 5 -> Doubles.of(actual(r, p, epoch, sample, o));
-                case 6 -> Doubles.of(Loss.outputError(r.targets[sample][o], actual(r, p, epoch, sample, o)));
+                case 4 -> ValueDouble.get(r.targets[sample][o]);
+                case 5 -> ValueDouble.get(actual(r, p, epoch, sample, o));
+                case 6 -> ValueDouble.get(Loss.outputError(r.targets[sample][o], actual(r, p, epoch, sample, o)));
                 default -> throw new IllegalArgumentException("column " + column);
             };
         }
@@ -102,7 +103,7 @@ enum ViewKind {
         @Override int rowsPerEpoch(RunLayout r) { return 1; }
 
         @Override Value value(RunLayout r, StoredRow p, int epoch, int k, int column) {
-            return Doubles.of(p.getDouble(epoch, r.lossAt));
+            return ValueDouble.get(p.getDouble(epoch, r.lossAt));
         }
     },
     /** Row k of an epoch: parameter k, the weights w1..wW, then the biases b1..bB. */
@@ -116,7 +117,7 @@ enum ViewKind {
                 case 3 -> r.layer(k);
                 case 4 -> r.fromNeuron(k);
                 case 5 -> r.toNeuron(k);
-                case 6 -> Doubles.of(p.getDouble(epoch, r.gradAt + k));
+                case 6 -> ValueDouble.get(p.getDouble(epoch, r.gradAt + k));
                 default -> throw new IllegalArgumentException("column " + column);
             };
         }
@@ -174,13 +175,13 @@ enum ViewKind {
             }
             double before = p.getDouble(epoch, k);
             if (column == 3) {
-                return Doubles.of(before);
+                return ValueDouble.get(before);
             }
             boolean trained = k < r.w || r.network.trainBiases();
             double delta = trained ? Backprop.step(r.rate, p.getDouble(epoch, r.gradAt + k)) : 0.0;
             return switch (column) {
-                case 4 -> Doubles.of(delta);
-                case 5 -> Doubles.of(before + delta);
+                case 4 -> ValueDouble.get(delta);
+                case 5 -> ValueDouble.get(before + delta);
                 default -> throw new IllegalArgumentException("column " + column);
             };
         }
@@ -203,7 +204,7 @@ enum ViewKind {
         @Override int rowsPerEpoch(RunLayout r) { return 1; }
 
         @Override Value value(RunLayout r, StoredRow p, int epoch, int k, int column) {
-            return Doubles.of(switch (column) {
+            return ValueDouble.get(switch (column) {
                 case 2 -> r.rate;
                 case 3, 4 -> r.targets[0][column - 3];
                 case 5, 6 -> r.inputs[0][column - 5];
