@@ -10,8 +10,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.backprop.cli.Cli;
+import org.backprop.events.EventStore;
+import org.backprop.events.Lineage;
+import org.backprop.events.RunRecorder;
 import org.backprop.store.TempPostgres;
 import org.backprop.store.TempStore;
+import org.backprop.sweep.Fork;
+import org.backprop.sweep.ForkRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +47,8 @@ class StoreParityTest {
             "SELECT * FROM run_diff(1, 2) ORDER BY epoch",
             "SELECT * FROM run_diff(4, 5) ORDER BY epoch",
             "SELECT * FROM run_diff(1, 6) ORDER BY epoch",
+            "SELECT * FROM run_diff(1, 8) ORDER BY epoch",
+            "SELECT * FROM run_diff(8, 3) ORDER BY epoch",
             // Aggregates named, as each database names them its own way; no SUM, whose rounding depends on the order it adds in.
             "SELECT run_id, COUNT(*) AS n, MIN(gradient) AS lowest, MAX(ABS(gradient)) AS largest FROM gradients GROUP BY run_id ORDER BY run_id",
             "SELECT f.run_id, f.epoch, f.activation, l.error FROM forward_values f JOIN losses l ON l.run_id = f.run_id AND l.epoch = f.epoch"
@@ -58,6 +65,7 @@ class StoreParityTest {
             List.of("diff", "1", "2", "--format", "json"),
             List.of("diff", "3", "7"),
             List.of("diff", "7", "1", "--format", "json"),
+            List.of("diff", "1", "8"),
             List.of("export", "3", "--format", "csv"),
             List.of("sweeps", "1"));
 
@@ -82,6 +90,15 @@ class StoreParityTest {
             ok(cli.run("train", "--config", Path.of("scripts/examples/xor.json").toAbsolutePath().toString(), "--epochs", "20", "--quiet"));
             ok(cli.run("fork", "3", "--at", "10", "--epochs", "8"));
         }
+        for (EventStore store : List.of(h2.open(), postgres.open())) {
+            // Run 8: a fork at another rate that ended before its first epoch (killed, or stopped at once).
+            try (store; RunRecorder noEpochs = store.start(new Fork(store).plan(new ForkRequest(1, 40, 0.9, 5, "no-epochs")), new Lineage(1, 40), null)) {
+                assertEquals(8, noEpochs.started().runId());
+            }
+        }
+        // Lined up with its parent, the fork that recorded nothing holds the parent's weights at the fork point.
+        assertEquals("epoch,max_weight_difference,weights_equal\n40,0.0,true\n",
+                ok(a.run("sql", "SELECT epoch, max_weight_difference, weights_equal FROM run_diff(1, 8) WHERE epoch = 40", "--format", "csv")));
         for (String sql : VIEWS) {
             String fromH2 = ok(a.run("sql", sql, "--format", "csv"));
             assertTrue(fromH2.lines().count() > 1, sql + " returned no rows");

@@ -136,6 +136,7 @@ public final class RunDiffFunction {
         private final StoredEpochs[] stored;
         /** Rows of the run's epochs: its history's length, lined up, else its own epoch count. */
         private final int rows;
+        private final int own;
         private int current = -1;
         private StoredEpochs.Row row;
         private Parameters after;
@@ -153,7 +154,7 @@ public final class RunDiffFunction {
             }
             this.config = started.config();
             this.codec = EpochCodec.of(config);
-            int own = storedEpochs(c, runId);
+            this.own = storedEpochs(c, runId);
             this.segments = history != null ? history : own == 0 ? List.of() : List.of(new RunHistory.Segment(runId, 0, own - 1, 0));
             this.stored = new StoredEpochs[segments.size()];
             for (int i = 0; i < stored.length; i++) {
@@ -192,7 +193,9 @@ public final class RunDiffFunction {
                 return null;
             }
             if (after == null) {
-                after = rows == 0 ? config.initial()
+                // With no epochs of its own a run holds its start weights (a fork's: the fork point's, which its parent's
+                // rate made); else its last epoch's update, made with its own rate.
+                after = own == 0 ? config.initial()
                         : codec.read(0, rows - 1, at(rows - 1)).after(config.learningRate(), config.network().trainBiases());
             }
             return after;
