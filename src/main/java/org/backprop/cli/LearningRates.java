@@ -1,11 +1,13 @@
 package org.backprop.cli;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The learning rates of a sweep as given: single rates, and ranges {@code FROM:TO:N} (N rates evenly spaced, both ends
- * included) and {@code FROM:TO:N:log} (evenly spaced on a log scale), comma-separated.
+ * The learning rates of a sweep as given: single rates, and ranges {@code FROM:TO:N} (N rates evenly spaced in decimal,
+ * both ends included) and {@code FROM:TO:N:log} (evenly spaced on a log scale), comma-separated.
  */
 final class LearningRates {
     /** More rates than this are a typo in N more likely than a sweep anyone means. */
@@ -56,9 +58,22 @@ final class LearningRates {
             // The ends exactly as given; between them, a fraction of the way.
             double rate = i == 0 ? from : i == n - 1 ? to
                     : log ? Math.exp(Math.log(from) + i * (Math.log(to) - Math.log(from)) / (n - 1))
-                    : from + i * (to - from) / (n - 1);
+                    : evenlyBetween(from, to, i, n);
             rates.add(rate);
         }
+    }
+
+    /**
+     * Rate {@code i} of {@code n} from {@code from} to {@code to}, counted in decimal: 0.05:0.2:4 is 0.05, 0.1, 0.15,
+     * 0.2 as a person writes them, where adding doubles would make the third 0.15000000000000002.
+     */
+    private static double evenlyBetween(double from, double to, int i, int n) {
+        if (!Double.isFinite(from) || !Double.isFinite(to)) {
+            return from + i * (to - from) / (n - 1);
+        }
+        BigDecimal lo = BigDecimal.valueOf(from);
+        BigDecimal step = BigDecimal.valueOf(to).subtract(lo).divide(BigDecimal.valueOf(n - 1L), MathContext.DECIMAL128);
+        return lo.add(step.multiply(BigDecimal.valueOf(i)), MathContext.DECIMAL128).doubleValue();
     }
 
     private static double number(String s, String item) {

@@ -22,7 +22,10 @@ class HabitsTest {
 
     @Test
     void aSweepTakesRangesOfRatesEvenlyOrLogSpaced() throws Exception {
-        assertEquals(List.of(0.05, 0.1, 0.15000000000000002, 0.2), LearningRates.parse(List.of("0.05:0.2:4")));
+        assertEquals(List.of(0.05, 0.1, 0.15, 0.2), LearningRates.parse(List.of("0.05:0.2:4")));
+        // As written in decimal, not as adding doubles makes them (0.44999999999999996 and 0.15000000000000002).
+        assertEquals(List.of(0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5), LearningRates.parse(List.of("0.1:0.5:9")));
+        assertEquals(List.of(0.0, 1.0 / 3, 2.0 / 3, 1.0), LearningRates.parse(List.of("0:1:4")));
         List<Double> log = LearningRates.parse(List.of("0.001:1:4:log"));
         assertEquals(0.001, log.get(0));
         assertEquals(1.0, log.get(3));
@@ -32,7 +35,7 @@ class HabitsTest {
         Cli cli = new Cli(dir);
         JsonNode sweep = json(cli.run("sweep", "--lr", "0.1:0.5:3,2.0", "--epochs", "5", "--format", "json", "-q"));
         assertEquals(4, sweep.get("runs").size());
-        assertEquals(0.30000000000000004, sweep.get("runs").get(1).get("learningRate").asDouble());
+        assertEquals(0.3, sweep.get("runs").get(1).get("learningRate").asDouble());
         for (String[] bad : new String[][] {{"0.1:0.5"}, {"0.1:0.5:x"}, {"0.1:0.5:1"}, {"0:1:3:log"}, {"a:b:3"}}) {
             Cli.Result r = cli.run("sweep", "--lr", bad[0]);
             assertEquals(2, r.exitCode(), bad[0]);
