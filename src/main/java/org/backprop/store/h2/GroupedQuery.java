@@ -1,14 +1,13 @@
 package org.backprop.store.h2;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.h2.command.Prepared;
-import org.h2.command.query.Select;
+import java.util.regex.Pattern;
+import org.backprop.store.sql.QueryShape;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.message.DbException;
 
 /**
  * Whether a query's rows are an aggregate's or a GROUP BY's: H2 computes those whole before handing out the first
@@ -16,30 +15,31 @@ import org.h2.message.DbException;
  * {@code WHERE run_id = (SELECT run_id FROM runs WHERE name = 'x')} under an aggregate would run again for every row.
  */
 final class GroupedQuery {
-    private static final VarHandle IS_GROUP_QUERY = groupQueryField();
+    /** A parenthesis opening a query: a subquery, or a false alarm in a string literal (which costs one question). */
+    private static final Pattern SUBQUERY = Pattern.compile("\\(\\s*(SELECT|WITH|VALUES|TABLE)\\b", Pattern.CASE_INSENSITIVE);
 
     private GroupedQuery() {
     }
 
-    private static VarHandle groupQueryField() {
-        try {
-            // H2 is on the class path, in the unnamed module, so its package-private field may be looked up.
-            return MethodHandles.privateLookupIn(Select.class, MethodHandles.lookup()).findVarHandle(Select.class, "isGroupQuery", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            return null;
-        }
-    }
-
-    /** True when the connection is to a database in this process and the query's outermost SELECT groups its rows. */
+    /**
+     * True when the query's outermost SELECT groups its rows. Over a connection to the process serving the store the
+     * server is asked ({@code bp_groups_rows}), and only for a query with a subquery: without one, lazy or not computes
+     * an aggregate the same way. A store without the function (schema 11 and older, served by an older backprop)
+     * answers with an error, and the query runs lazily.
+     */
     static boolean is(Connection c, String sql) throws SQLException {
-        if (IS_GROUP_QUERY == null || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)) {
+        if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local) {
+            return QueryShape.groups(local, sql);
+        }
+        if (!SUBQUERY.matcher(sql).find()) {
             return false;
         }
-        try {
-            Prepared p = local.prepare(sql);
-            return p instanceof Select select && (boolean) IS_GROUP_QUERY.get(select);
-        } catch (DbException e) {
-            // The query itself will say what is wrong with it.
+        try (PreparedStatement s = c.prepareStatement("SELECT bp_groups_rows(?)")) {
+            s.setString(1, sql);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
             return false;
         }
     }
