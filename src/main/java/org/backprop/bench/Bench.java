@@ -113,7 +113,7 @@ public final class Bench {
             figure("sql.wide.weight_updates_values_per_second", 3 * weights * wideEpochs / updates, "values/s", ">=", 3e6);
         }
 
-        new SqlBench(quick, dir, this::timeProcess, this::figure).run();
+        new SqlBench(quick, dir, this::timeProcess, args -> background(launcher, args), this::figure).run();
 
         Path startStore = dir.resolve("startup");
         timeProcess(List.of("train", "-q", "--db", startStore.toString()));
@@ -264,6 +264,13 @@ public final class Bench {
         long t0 = System.nanoTime();
         work.run();
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Starts {@code backprop} with these arguments beside the benchmark: its output discarded, its errors shown. */
+    static Process background(Path launcher, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     static double medianMillis(int reps, Work work) throws Exception {

@@ -27,15 +27,22 @@ final class SqlBench {
         double seconds(List<String> args) throws Exception;
     }
 
+    /** Starts {@code backprop} with these arguments as a child process that runs beside the benchmark. */
+    interface Starter {
+        Process start(List<String> args) throws Exception;
+    }
+
     private final boolean quick;
     private final Path dir;
     private final Launcher launcher;
+    private final Starter starter;
     private final Figures figures;
 
-    SqlBench(boolean quick, Path dir, Launcher launcher, Figures figures) {
+    SqlBench(boolean quick, Path dir, Launcher launcher, Starter starter, Figures figures) {
         this.quick = quick;
         this.dir = dir;
         this.launcher = launcher;
+        this.starter = starter;
         this.figures = figures;
     }
 
@@ -46,31 +53,24 @@ final class SqlBench {
         launcher.seconds(List.of("train", "-q", "--db", store.toString()));
         launcher.seconds(List.of("train", "--config", config.toString(), "-q", "--db", store.toString()));
         wholeProcess(store);
+        served(store);
         try (H2EventStore s = H2EventStore.open(StoreLocation.of(store.toString()))) {
             shapes(s);
         }
     }
 
     private static final String LITERAL = "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2";
+    private static final String SUBQUERY = "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')";
+    private static final String JOIN_ON_NAME = "SELECT COUNT(*), SUM(gradient) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'";
 
     private void wholeProcess(Path store) throws Exception {
         Map<String, String> forms = new LinkedHashMap<>();
         forms.put("literal_id", LITERAL);
-        forms.put("subquery", "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = (SELECT run_id FROM runs WHERE name = 'wide')");
-        forms.put("join_on_name", "SELECT COUNT(*), SUM(gradient) FROM gradients g JOIN runs r ON r.run_id = g.run_id WHERE r.name = 'wide'");
+        forms.put("subquery", SUBQUERY);
+        forms.put("join_on_name", JOIN_ON_NAME);
         forms.put("one_weight", "SELECT COUNT(*), SUM(gradient) FROM gradients WHERE run_id = 2 AND weight = 'w1000'");
         forms.put("start_up", "SELECT 1");
-        int reps = quick ? 3 : 7;
-        Map<String, double[]> seconds = new LinkedHashMap<>();
-        forms.keySet().forEach(f -> seconds.put(f, new double[reps]));
-        for (String f : forms.keySet()) {
-            launcher.seconds(List.of("sql", "--db", store.toString(), forms.get(f)));
-        }
-        for (int i = 0; i < reps; i++) {
-            for (Map.Entry<String, String> f : forms.entrySet()) {
-                seconds.get(f.getKey())[i] = launcher.seconds(List.of("sql", "--db", store.toString(), f.getValue()));
-            }
-        }
+        Map<String, double[]> seconds = turns(store, forms, quick ? 3 : 7);
         double literal = median(seconds.get("literal_id"));
         double startUp = median(seconds.get("start_up"));
         figures.figure("sql.wide40.literal_id.median", literal, "s", null, 0);
@@ -81,6 +81,52 @@ final class SqlBench {
         figures.figure("sql.wide40.one_weight_over_full_run", weight / literal, "x", null, 0);
         // A process's start-up (JVM, store open) is no part of what a query reads: compared without it.
         figures.figure("sql.wide40.one_weight_over_full_run.beyond_start_up", (weight - startUp) / (literal - startUp), "x", "<=", 0.1);
+    }
+
+    /**
+     * The literal id, subquery and join forms again while another process serves the store (an idle {@code worker
+     * --wait}, as a trainer would): each {@code sql} then reaches the store over the network, and asks the serving
+     * process whether its query aggregates. Reported beside the local forms, without targets of their own.
+     */
+    private void served(Path store) throws Exception {
+        Process worker = starter.start(List.of("worker", "--wait", "-q", "--db", store.toString()));
+        try {
+            Path lock = Path.of(store + ".lock.db");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (Files.notExists(lock)) {
+                if (!worker.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("benchmark check failed: the worker serving " + store + " did not start");
+                }
+                Thread.sleep(50);
+            }
+            Map<String, String> forms = new LinkedHashMap<>();
+            forms.put("literal_id", LITERAL);
+            forms.put("subquery", SUBQUERY);
+            forms.put("join_on_name", JOIN_ON_NAME);
+            Map<String, double[]> seconds = turns(store, forms, quick ? 3 : 5);
+            double literal = median(seconds.get("literal_id"));
+            figures.figure("sql.wide40.served.literal_id.median", literal, "s", null, 0);
+            figures.figure("sql.wide40.served.subquery_over_literal_id", median(seconds.get("subquery")) / literal, "x", null, 0);
+            figures.figure("sql.wide40.served.join_on_name_over_literal_id", median(seconds.get("join_on_name")) / literal, "x", null, 0);
+        } finally {
+            worker.destroy();
+            worker.waitFor();
+        }
+    }
+
+    /** Each form as a {@code backprop sql} process, once to warm up, then {@code reps} times, the forms taking turns. */
+    private Map<String, double[]> turns(Path store, Map<String, String> forms, int reps) throws Exception {
+        Map<String, double[]> seconds = new LinkedHashMap<>();
+        forms.keySet().forEach(f -> seconds.put(f, new double[reps]));
+        for (String f : forms.keySet()) {
+            launcher.seconds(List.of("sql", "--db", store.toString(), forms.get(f)));
+        }
+        for (int i = 0; i < reps; i++) {
+            for (Map.Entry<String, String> f : forms.entrySet()) {
+                seconds.get(f.getKey())[i] = launcher.seconds(List.of("sql", "--db", store.toString(), f.getValue()));
+            }
+        }
+        return seconds;
     }
 
     /**

@@ -61,7 +61,7 @@ final class WritersBenchmark {
 
         // A writer killed mid-run leaves the lock file of the store it served: the next command removes it at once.
         String killed = dir.resolve("writer-killed").toString();
-        Process victim = start(launcher, with(List.of("train", "--epochs", "100000000", "-q"), "--db", killed));
+        Process victim = Bench.background(launcher, with(List.of("train", "--epochs", "100000000", "-q"), "--db", killed));
         while (!storeAnswers(processes, killed)) {
             Thread.sleep(100);
         }
@@ -85,15 +85,9 @@ final class WritersBenchmark {
     private static List<Process> startWriters(Path launcher, List<String> train, Path db) throws IOException {
         List<Process> writers = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            writers.add(start(launcher, with(train, "--name", "w" + i, "--db", db.toString())));
+            writers.add(Bench.background(launcher, with(train, "--name", "w" + i, "--db", db.toString())));
         }
         return writers;
-    }
-
-    private static Process start(Path launcher, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     private static void awaitAll(List<Process> writers) throws InterruptedException {
