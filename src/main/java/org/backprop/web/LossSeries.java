@@ -1,6 +1,7 @@
 package org.backprop.web;
 
 import java.util.Arrays;
+import org.backprop.events.LossTally;
 
 /**
  * The loss of every recorded epoch of one run, held in memory so that a curve over any range is thinned without
@@ -19,9 +20,8 @@ final class LossSeries {
     private double[] high;
     private int[] lowAt;
     private int[] highAt;
-    private double best = Double.NaN;
-    private int bestEpoch = -1;
-    private double last = Double.NaN;
+    // The runs table's final and lowest loss, tallied the same way (a NaN loss is never the lowest).
+    private final LossTally tally = new LossTally();
 
     /** Epochs held: 0 to {@code count() - 1}. */
     synchronized int count() {
@@ -33,18 +33,22 @@ final class LossSeries {
         return bucket;
     }
 
-    /** The lowest loss of any epoch, NaN before the first. */
+    /** The lowest loss of any epoch, NaN before the first (or when no loss was a number). */
     synchronized double best() {
-        return best;
+        Double best = tally.bestError();
+        return best == null ? Double.NaN : best;
     }
 
+    /** The first epoch with the lowest loss, -1 when there is none. */
     synchronized int bestEpoch() {
-        return bestEpoch;
+        Integer epoch = tally.bestEpoch();
+        return epoch == null ? -1 : epoch;
     }
 
     /** The loss of the last epoch held, NaN before the first. */
     synchronized double last() {
-        return last;
+        Double last = tally.finalError();
+        return last == null ? Double.NaN : last;
     }
 
     /** Buckets held, for the memory budget of all series. */
@@ -77,11 +81,7 @@ final class LossSeries {
                 highAt[b] = epoch;
             }
         }
-        if (bestEpoch < 0 || loss < best) {
-            best = loss;
-            bestEpoch = epoch;
-        }
-        last = loss;
+        tally.add(epoch, loss);
         count++;
         if (count % bucket == 0 && count / bucket == MAX_BUCKETS) {
             merge();

@@ -52,4 +52,17 @@ class LossSeriesTest {
         assertEquals(losses[s.bestEpoch()], s.best());
         assertEquals(losses[epochs - 1], s.last());
     }
+
+    @Test
+    void aNotANumberLossIsNeverTheLowestAsInTheRunsTable() {
+        LossSeries s = new LossSeries();
+        assertEquals(-1, s.bestEpoch());
+        assertTrue(Double.isNaN(s.best()) && Double.isNaN(s.last()));
+        for (double loss : new double[] {Double.NaN, 0.5, 0.25, Double.NaN, 0.25}) {
+            s.add(loss);
+        }
+        assertEquals(0.25, s.best());
+        assertEquals(2, s.bestEpoch());
+        assertEquals(0.25, s.last());
+    }
 }

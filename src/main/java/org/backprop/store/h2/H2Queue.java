@@ -53,12 +53,7 @@ final class H2Queue {
      * reads a run's start event.
      */
     Optional<RunRecorder> claim(Long sweepId, LongFunction<RunStarted> started) {
-        List<Long> candidates;
-        try (Handle h = jdbi.open()) {
-            candidates = h.createQuery("SELECT q.run_id FROM planned_runs q WHERE " + OF_SWEEP + UNENDED + " AND " + UNLEASED + " ORDER BY q.sweep_id, q.position")
-                    .bind("sweep", sweepId).mapTo(Long.class).list();
-        }
-        for (long runId : candidates) {
+        for (long runId : candidates(sweepId)) {
             try {
                 return Optional.of(recording.resume(started.apply(runId)));
             } catch (ResumeRefusedException taken) {
@@ -71,6 +66,26 @@ final class H2Queue {
         }
         return Optional.empty();
     }
+
+    /**
+     * The queued runs nobody trains, in queue order. Asked again when the connection breaks: the process that served the
+     * store to this one ended as it asked (a worker whose last run was done, while this one looked for its next).
+     */
+    private List<Long> candidates(Long sweepId) {
+        for (int attempt = 1; ; attempt++) {
+            try (Handle h = jdbi.open()) {
+                return h.createQuery("SELECT q.run_id FROM planned_runs q WHERE " + OF_SWEEP + UNENDED + " AND " + UNLEASED
+                        + " ORDER BY q.sweep_id, q.position").bind("sweep", sweepId).mapTo(Long.class).list();
+            } catch (RuntimeException e) {
+                if (!H2Errors.isConnectionLost(e) || attempt == LOOK_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How often the look for queued runs is made when the serving processes end one after another under it. */
+    private static final int LOOK_ATTEMPTS = 10;
 
     /** How many queued runs (of the sweep, or of every sweep) have no terminal event yet: planned, training, or interrupted. */
     int unfinished(Handle h, Long sweepId) {
