@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.backprop.events.QueryResult;
 import org.backprop.store.h2.H2EventStore;
 import org.backprop.store.StoreLocation;
@@ -104,13 +105,18 @@ final class SqlBench {
             forms.put("subquery", SUBQUERY);
             forms.put("join_on_name", JOIN_ON_NAME);
             Map<String, double[]> seconds = turns(store, forms, quick ? 3 : 5);
+            if (!worker.isAlive()) {
+                throw new IllegalStateException("benchmark check failed: the worker serving " + store + " ended before the served forms were timed");
+            }
             double literal = median(seconds.get("literal_id"));
             figures.figure("sql.wide40.served.literal_id.median", literal, "s", null, 0);
             figures.figure("sql.wide40.served.subquery_over_literal_id", median(seconds.get("subquery")) / literal, "x", null, 0);
             figures.figure("sql.wide40.served.join_on_name_over_literal_id", median(seconds.get("join_on_name")) / literal, "x", null, 0);
         } finally {
             worker.destroy();
-            worker.waitFor();
+            if (!worker.waitFor(60, TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor();
+            }
         }
     }
 

@@ -23,9 +23,8 @@ final class GroupedQuery {
 
     /**
      * True when the query's outermost SELECT groups its rows. Over a connection to the process serving the store the
-     * server is asked ({@code bp_groups_rows}), and only for a query with a subquery: without one, lazy or not computes
-     * an aggregate the same way. A store without the function (schema 11 and older, served by an older backprop)
-     * answers with an error, and the query runs lazily.
+     * server is asked ({@code bp_groups_rows}, schema 12), and only for a query with a subquery: without one, lazy or
+     * not computes an aggregate the same way.
      */
     static boolean is(Connection c, String sql) throws SQLException {
         if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local) {
@@ -40,6 +39,7 @@ final class GroupedQuery {
                 return rs.next() && rs.getBoolean(1);
             }
         } catch (SQLException e) {
+            // No answer (the serving process went away, which the query itself then meets and is run again for): lazily.
             return false;
         }
     }

@@ -158,7 +158,12 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public Optional<RunRecorder> claimQueuedRun(Long sweepId) {
-        return queue.claim(sweepId, this::started);
+        List<Long> candidates;
+        synchronized (this) {
+            // Looked at again when the process serving the store ends under the look (a worker whose last run was done).
+            candidates = read(() -> queue.candidates(handle, sweepId));
+        }
+        return queue.claim(candidates, this::started);
     }
 
     @Override

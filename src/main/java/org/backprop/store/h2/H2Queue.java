@@ -48,12 +48,18 @@ final class H2Queue {
         }
     }
 
+    /** The queued runs nobody trains now (of the sweep, or of every sweep), in queue order. */
+    List<Long> candidates(Handle h, Long sweepId) {
+        return h.createQuery("SELECT q.run_id FROM planned_runs q WHERE " + OF_SWEEP + UNENDED + " AND " + UNLEASED
+                + " ORDER BY q.sweep_id, q.position").bind("sweep", sweepId).mapTo(Long.class).list();
+    }
+
     /**
-     * The next queued run nobody trains, with its lease taken, or empty when there is none to take now; {@code started}
-     * reads a run's start event.
+     * The first of the {@code candidates} whose lease this process takes, or empty when another took each; {@code
+     * started} reads a run's start event.
      */
-    Optional<RunRecorder> claim(Long sweepId, LongFunction<RunStarted> started) {
-        for (long runId : candidates(sweepId)) {
+    Optional<RunRecorder> claim(List<Long> candidates, LongFunction<RunStarted> started) {
+        for (long runId : candidates) {
             try {
                 return Optional.of(recording.resume(started.apply(runId)));
             } catch (ResumeRefusedException taken) {
@@ -66,26 +72,6 @@ final class H2Queue {
         }
         return Optional.empty();
     }
-
-    /**
-     * The queued runs nobody trains, in queue order. Asked again when the connection breaks: the process that served the
-     * store to this one ended as it asked (a worker whose last run was done, while this one looked for its next).
-     */
-    private List<Long> candidates(Long sweepId) {
-        for (int attempt = 1; ; attempt++) {
-            try (Handle h = jdbi.open()) {
-                return h.createQuery("SELECT q.run_id FROM planned_runs q WHERE " + OF_SWEEP + UNENDED + " AND " + UNLEASED
-                        + " ORDER BY q.sweep_id, q.position").bind("sweep", sweepId).mapTo(Long.class).list();
-            } catch (RuntimeException e) {
-                if (!H2Errors.isConnectionLost(e) || attempt == LOOK_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** How often the look for queued runs is made when the serving processes end one after another under it. */
-    private static final int LOOK_ATTEMPTS = 10;
 
     /** How many queued runs (of the sweep, or of every sweep) have no terminal event yet: planned, training, or interrupted. */
     int unfinished(Handle h, Long sweepId) {

@@ -13,7 +13,9 @@ import org.h2.message.DbException;
 /**
  * Whether a query's outermost SELECT aggregates or groups its rows, as H2 prepares it: in the session that asks, or,
  * as the SQL function {@code bp_groups_rows(sql)} (schema 12), in the session of a console connected over the network
- * to the process serving the store, which alone can prepare it there. Preparing runs nothing of the query.
+ * to the process serving the store, which alone can prepare it there. Preparing does not run the query (H2 only
+ * evaluates what it folds at that point, such as a table function's columns), and checks the caller's rights as
+ * running it would.
  */
 public final class QueryShape {
     private static final VarHandle IS_GROUP_QUERY = groupQueryField();

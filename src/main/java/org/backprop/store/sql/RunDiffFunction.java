@@ -216,16 +216,16 @@ public final class RunDiffFunction {
                 i++;
             }
             RunHistory.Segment seg = segments.get(i);
-            int own = epoch - seg.historyStart() + seg.firstEpoch();
-            if (i != current || row == null || own < row.first() || own > row.last()) {
+            int runEpoch = epoch - seg.historyStart() + seg.firstEpoch();
+            if (i != current || row == null || runEpoch < row.first() || runEpoch > row.last()) {
                 current = i;
-                row = stored[i].nextRow(null, own, own);
+                row = stored[i].nextRow(null, runEpoch, runEpoch);
                 if (row == null) {
-                    throw new SQLException("epoch " + own + " of run " + seg.runId() + " is not stored (the run is damaged: 'backprop verify' names what is missing)");
+                    throw new SQLException("epoch " + runEpoch + " of run " + seg.runId() + " is not stored (the run is damaged: 'backprop verify' names what is missing)");
                 }
             }
             ByteBuffer buffer = ByteBuffer.wrap(row.payload());
-            buffer.position((own - row.first()) * codec.epochBytes());
+            buffer.position((runEpoch - row.first()) * codec.epochBytes());
             return buffer;
         }
     }

@@ -42,7 +42,7 @@ class GroupedQueryTest {
         expected.put("SELECT COUNT(*) FROM run_diff(1, 2) WHERE epoch = (SELECT MAX(epoch) FROM epoch_losses)", true);
         expected.put("SELECT run_id, MAX(epoch) FROM epoch_losses GROUP BY run_id", false);
         try (StoreServer server = StoreServer.start(store.folder(), new StoreServer.Options(0, false, null, null, null), notice -> { });
-                Connection remote = DriverManager.getConnection("jdbc:h2:tcp://localhost:" + server.port() + "/store",
+                Connection remote = DriverManager.getConnection("jdbc:h2:tcp://" + H2Process.LOOPBACK + ":" + server.port() + "/store",
                         StoreAccounts.credentials(store.path(), "reader")[0], StoreAccounts.credentials(store.path(), "reader")[1])) {
             assertFalse(remote.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal, "the connection is over the network");
             for (Map.Entry<String, Boolean> q : expected.entrySet()) {
