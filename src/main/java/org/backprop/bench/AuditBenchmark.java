@@ -16,20 +16,10 @@ import org.backprop.sheets.write.ExactSheetWriter;
  * start-up (minus {@code backprop --version}), and {@code audit} on a folder of 100 workbooks in one process.
  */
 final class AuditBenchmark {
-    /** How Bench prints a figure and holds it to its target. */
-    interface Figures {
-        void figure(String name, double value, String unit, String relation, double target);
-    }
-
-    /** How Bench times a launcher command, in seconds. */
-    interface Processes {
-        double time(List<String> args) throws Exception;
-    }
-
     private AuditBenchmark() {
     }
 
-    static void run(Path dir, boolean quick, Figures out, Processes processes) throws Exception {
+    static void run(Path dir, boolean quick, Bench.Figures out, Bench.Command processes) throws Exception {
         Path hundred = sheet(dir.resolve("hundred.xlsx"), 0.5, 100);
         Auditor auditor = new Auditor(List.of(), Double.NaN);
         int reps = quick ? 10 : 30;

@@ -242,7 +242,12 @@ public final class Bench {
 
     /** Where a workload reports a figure: its name, value and unit, and the target it is held to (relation null for none). */
     interface Figures {
-        void add(String name, double value, String unit, String relation, double target);
+        void figure(String name, double value, String unit, String relation, double target);
+    }
+
+    /** The launcher run as a child process with these arguments, timed in seconds. */
+    interface Command {
+        double time(List<String> args) throws Exception;
     }
 
     /** The launcher run as child processes, timed: one command, or several started together until the last ends. */

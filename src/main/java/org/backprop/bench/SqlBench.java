@@ -18,16 +18,6 @@ import org.backprop.store.StoreLocation;
  * scan of the runs they name.
  */
 final class SqlBench {
-    /** Prints a figure {@code name value unit} and keeps its verdict against {@code relation target} (Bench's). */
-    interface Figures {
-        void figure(String name, double value, String unit, String relation, double target);
-    }
-
-    /** Runs {@code backprop} with these arguments as a child process and returns the seconds it took (Bench's). */
-    interface Launcher {
-        double seconds(List<String> args) throws Exception;
-    }
-
     /** Starts {@code backprop} with these arguments as a child process that runs beside the benchmark. */
     interface Starter {
         Process start(List<String> args) throws Exception;
@@ -35,11 +25,11 @@ final class SqlBench {
 
     private final boolean quick;
     private final Path dir;
-    private final Launcher launcher;
+    private final Bench.Command launcher;
     private final Starter starter;
-    private final Figures figures;
+    private final Bench.Figures figures;
 
-    SqlBench(boolean quick, Path dir, Launcher launcher, Starter starter, Figures figures) {
+    SqlBench(boolean quick, Path dir, Bench.Command launcher, Starter starter, Bench.Figures figures) {
         this.quick = quick;
         this.dir = dir;
         this.launcher = launcher;
@@ -51,8 +41,8 @@ final class SqlBench {
         Path store = dir.resolve("sql");
         Path config = dir.resolve("wide40.json");
         Files.writeString(config, Bench.wideConfig(40));
-        launcher.seconds(List.of("train", "-q", "--db", store.toString()));
-        launcher.seconds(List.of("train", "--config", config.toString(), "-q", "--db", store.toString()));
+        launcher.time(List.of("train", "-q", "--db", store.toString()));
+        launcher.time(List.of("train", "--config", config.toString(), "-q", "--db", store.toString()));
         wholeProcess(store);
         served(store);
         try (H2EventStore s = H2EventStore.open(StoreLocation.of(store.toString()))) {
@@ -125,11 +115,11 @@ final class SqlBench {
         Map<String, double[]> seconds = new LinkedHashMap<>();
         forms.keySet().forEach(f -> seconds.put(f, new double[reps]));
         for (String f : forms.keySet()) {
-            launcher.seconds(List.of("sql", "--db", store.toString(), forms.get(f)));
+            launcher.time(List.of("sql", "--db", store.toString(), forms.get(f)));
         }
         for (int i = 0; i < reps; i++) {
             for (Map.Entry<String, String> f : forms.entrySet()) {
-                seconds.get(f.getKey())[i] = launcher.seconds(List.of("sql", "--db", store.toString(), f.getValue()));
+                seconds.get(f.getKey())[i] = launcher.time(List.of("sql", "--db", store.toString(), f.getValue()));
             }
         }
         return seconds;

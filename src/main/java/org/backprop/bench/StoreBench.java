@@ -121,7 +121,7 @@ final class StoreBench {
     }
 
     private void record(int column, String store, String name, double value, String unit, double target, boolean atLeast) {
-        figures.add(store + "." + name, value, unit, null, 0);
+        figures.figure(store + "." + name, value, unit, null, 0);
         double[] row = sideBySide.computeIfAbsent(name + " (" + unit + ")", k -> new double[] {Double.NaN, Double.NaN, target, atLeast ? 1 : 0});
         row[column] = value;
     }

@@ -31,18 +31,13 @@ import org.backprop.web.UiServer;
  * from the click, an epoch's exact values from a jump or a key, the runs page of a store with many runs.
  */
 final class UiBench {
-    /** Where the figures go: Bench's own lines and verdicts. */
-    interface Figures {
-        void figure(String name, double value, String unit, String relation, double target);
-    }
-
     private final Path dir;
     private final Path launcher;
     private final boolean quick;
-    private final Figures figures;
+    private final Bench.Figures figures;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    UiBench(Path dir, Path launcher, boolean quick, Figures figures) {
+    UiBench(Path dir, Path launcher, boolean quick, Bench.Figures figures) {
         this.dir = dir;
         this.launcher = launcher;
         this.quick = quick;

@@ -18,7 +18,7 @@ final class WritersBenchmark {
     private WritersBenchmark() {
     }
 
-    static void run(Path dir, boolean quick, Path launcher, AuditBenchmark.Figures out, AuditBenchmark.Processes processes) throws Exception {
+    static void run(Path dir, boolean quick, Path launcher, Bench.Figures out, Bench.Command processes) throws Exception {
         int epochs = quick ? 50_000 : 200_000;
         List<String> train = List.of("train", "--epochs", Integer.toString(epochs), "-q");
         long t0 = System.nanoTime();
@@ -70,7 +70,7 @@ final class WritersBenchmark {
     }
 
     /** Whether the writer has made the store and it answers a query: the writer is training into it. */
-    private static boolean storeAnswers(AuditBenchmark.Processes processes, String db) throws Exception {
+    private static boolean storeAnswers(Bench.Command processes, String db) throws Exception {
         if (Files.notExists(Path.of(db + ".mv.db"))) {
             return false;
         }
