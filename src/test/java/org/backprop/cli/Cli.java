@@ -1,5 +1,10 @@
 package org.backprop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -48,6 +53,12 @@ public final class Cli {
     public record Result(int exitCode, String out, String err) {
         public List<String> lines() {
             return out.lines().toList();
+        }
+
+        /** The output as JSON, after asserting that the command succeeded (its errors are the failure's message). */
+        public JsonNode json() throws JsonProcessingException {
+            assertEquals(0, exitCode, err);
+            return new ObjectMapper().readTree(out);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,11 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HabitsTest {
     @TempDir
     Path dir;
-
-    private static JsonNode json(Cli.Result r) throws Exception {
-        assertEquals(0, r.exitCode(), r.err());
-        return new ObjectMapper().readTree(r.out());
-    }
 
     @Test
     void aSweepTakesRangesOfRatesEvenlyOrLogSpaced() throws Exception {
@@ -33,7 +27,7 @@ class HabitsTest {
         assertEquals(0.1, log.get(2), 1e-15);
         assertEquals(List.of(0.5, 1.0, 2.0), LearningRates.parse(List.of("0.5", "1.0:2.0:2")));
         Cli cli = new Cli(dir);
-        JsonNode sweep = json(cli.run("sweep", "--lr", "0.1:0.5:3,2.0", "--epochs", "5", "--format", "json", "-q"));
+        JsonNode sweep = cli.run("sweep", "--lr", "0.1:0.5:3,2.0", "--epochs", "5", "--format", "json", "-q").json();
         assertEquals(4, sweep.get("runs").size());
         assertEquals(0.3, sweep.get("runs").get(1).get("learningRate").asDouble());
         for (String[] bad : new String[][] {{"0.1:0.5"}, {"0.1:0.5:x"}, {"0.1:0.5:1"}, {"0:1:3:log"}, {"a:b:3"}}) {
@@ -76,7 +70,7 @@ class HabitsTest {
     void aRunStopsEarlyWhenItsLossFallsBelowTheTargetAndVerifiesSo() throws Exception {
         Cli cli = new Cli(dir);
         Cli.Result r = cli.run("train", "--lr", "2.0", "--epochs", "1000", "--until-loss", "0.001", "--format", "json");
-        JsonNode run = json(r);
+        JsonNode run = r.json();
         int recorded = run.get("epochsRecorded").asInt();
         assertTrue(recorded > 1 && recorded < 1000, r.out());
         assertEquals("completed", run.get("status").asText());

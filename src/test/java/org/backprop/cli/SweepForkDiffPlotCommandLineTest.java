@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,11 +19,6 @@ class SweepForkDiffPlotCommandLineTest {
     @TempDir
     Path dir;
 
-    private static JsonNode json(Cli.Result r) throws Exception {
-        assertEquals(0, r.exitCode(), r.err());
-        return new ObjectMapper().readTree(r.out());
-    }
-
     @Test
     void chainedSweepPrintsTheSeedTutorialsTable() throws Exception {
         Cli cli = new Cli(dir);
@@ -36,7 +30,7 @@ class SweepForkDiffPlotCommandLineTest {
                 + " epoch's forward pass (epoch 99, before its update)."), table.out());
         assertTrue(table.out().contains("1.1870055777625926E-15"), table.out());
 
-        JsonNode sweep = json(cli.run("sweep", "--lr", SEED_RATES, "--chained", "--format", "json"));
+        JsonNode sweep = cli.run("sweep", "--lr", SEED_RATES, "--chained", "--format", "json").json();
         assertTrue(sweep.get("chained").asBoolean());
         SeedTable seed = SeedTable.load();
         for (int i = 0; i < 6; i++) {
@@ -78,7 +72,7 @@ class SweepForkDiffPlotCommandLineTest {
         assertEquals(0, fork.exitCode(), fork.err());
         assertTrue(fork.out().startsWith("fork of run 1 at epoch 10: starts from the weights in force at the start of run 1's epoch 10"), fork.out());
         assertTrue(fork.out().contains("run 2 'seed-at10': network 2-2-2 (sigmoid, sigmoid), learning rate 0.1, 20 epochs planned"), fork.out());
-        JsonNode forked = json(cli.run("fork", "seed", "--at", "30", "--lr", "0.5", "--epochs", "5", "--name", "faster", "--format", "json"));
+        JsonNode forked = cli.run("fork", "seed", "--at", "30", "--lr", "0.5", "--epochs", "5", "--name", "faster", "--format", "json").json();
         assertEquals(1, forked.get("parentRunId").asLong());
         assertEquals(30, forked.get("forkEpoch").asInt());
         assertEquals(0.5, forked.get("learningRate").asDouble());
@@ -87,7 +81,7 @@ class SweepForkDiffPlotCommandLineTest {
                 runs.lines());
 
         // The fork's last 20 epochs are the parent's: its final weights equal the parent's, bit for bit.
-        JsonNode diff = json(cli.run("diff", "1", "2", "--format", "json"));
+        JsonNode diff = cli.run("diff", "1", "2", "--format", "json").json();
         for (JsonNode w : diff.get("finalWeights")) {
             assertEquals(0.0, w.get("difference").asDouble(), w.toString());
         }
@@ -108,7 +102,7 @@ class SweepForkDiffPlotCommandLineTest {
         assertTrue(table.out().contains("weights where the histories part (history epoch 10): equal, bit for bit"), table.out());
         assertEquals(3, table.out().lines().dropWhile(l -> !l.startsWith("epoch ")).skip(1).takeWhile(l -> !l.isBlank()).count(), table.out());
         // Epoch by epoch from each run's own start, as before: the fork starts elsewhere.
-        JsonNode own = json(cli.run("diff", "1", "2", "--format", "json", "--no-align"));
+        JsonNode own = cli.run("diff", "1", "2", "--format", "json", "--no-align").json();
         assertFalse(own.get("initialWeightsEqual").asBoolean());
         assertEquals(0, own.get("firstDivergentEpoch").asInt());
         assertFalse(own.get("alignment").get("aligned").asBoolean());
@@ -124,7 +118,7 @@ class SweepForkDiffPlotCommandLineTest {
         assertTrue(table.out().contains("no difference: same configuration, same initial weights, and every recorded weight and loss is"
                 + " bit-identical (20 epochs compared)"), table.out());
         assertTrue(table.out().contains("first epoch whose weights differ: none"), table.out());
-        JsonNode json = json(cli.run("diff", "1", "2", "--format", "json"));
+        JsonNode json = cli.run("diff", "1", "2", "--format", "json").json();
         assertTrue(json.get("identical").asBoolean());
         assertTrue(json.get("initialWeightsEqual").asBoolean());
         assertTrue(json.get("firstDivergentEpoch").isNull());
@@ -154,7 +148,7 @@ class SweepForkDiffPlotCommandLineTest {
         assertEquals(List.of("epoch,weights_equal", "0,true", "9,true", "10,true", "11,"), sql.lines());
         Cli.Result ownEpochs = cli.run("sql", "SELECT epoch, weights_equal FROM run_diff(1, 2, FALSE) WHERE epoch < 2", "--format", "csv");
         assertEquals(List.of("epoch,weights_equal", "0,false", "1,false"), ownEpochs.lines());
-        JsonNode diff = json(cli.run("diff", "1", "2", "--format", "json"));
+        JsonNode diff = cli.run("diff", "1", "2", "--format", "json").json();
         Cli.Result all = cli.run("sql", "SELECT epoch, loss_a, loss_b, max_weight_difference FROM run_diff(1, 2) ORDER BY epoch", "--format", "csv");
         assertEquals(diff.get("epochs").size() + 1, all.lines().size(), "a row for every row of diff");
         for (JsonNode e : diff.get("epochs")) {
