@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.backprop.events.BlockSink;
 import org.backprop.events.ConcurrentAppendException;
@@ -39,6 +41,8 @@ final class BlockWriter implements BlockSink {
     private final long runId;
     /** The store, as messages name it. */
     private final String where;
+    /** Taken for every transaction: the turn this store's writers in this process take one after another (RunRecording). */
+    private final Lock turn;
     private final List<SealedBlock> pending = new ArrayList<>();
     private long pendingBytes;
     private long lastCommit = System.nanoTime();
@@ -48,6 +52,12 @@ final class BlockWriter implements BlockSink {
      * @param lease the run's writer claim, confirmed with every commit and given up at the end, or null for none
      */
     BlockWriter(Handle handle, Supplier<Handle> reconnect, WriterLease lease, long runId, String where) {
+        this(handle, reconnect, lease, runId, where, new ReentrantLock());
+    }
+
+    /** The same, its transactions taking {@code turn} with the other writers that share it. */
+    BlockWriter(Handle handle, Supplier<Handle> reconnect, WriterLease lease, long runId, String where, Lock turn) {
+        this.turn = turn;
         this.where = where;
         this.handle = handle;
         this.reconnect = reconnect;
@@ -192,7 +202,12 @@ final class BlockWriter implements BlockSink {
                     reopen(attempt);
                 }
                 boolean retry = lost != null;
-                handle.useTransaction((HandleConsumer<RuntimeException>) h -> work.run(h, retry));
+                turn.lock();
+                try {
+                    handle.useTransaction((HandleConsumer<RuntimeException>) h -> work.run(h, retry));
+                } finally {
+                    turn.unlock();
+                }
                 return;
             } catch (RuntimeException e) {
                 if (reconnect == null || !H2Errors.isConnectionLost(e) || System.nanoTime() > deadline) {
